@@ -1,0 +1,50 @@
+"""Command line of ``scripts/kb``: a DataError becomes a message and a non-zero exit."""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+from pathlib import Path
+
+from . import load_catalog
+from .errors import DataError
+
+ROOT = Path(__file__).resolve().parent.parent
+DEFAULT_DATA = ROOT / "data" / "pilots.yaml"
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(prog="scripts/kb", description="试点经验库数据工具")
+    sub = parser.add_subparsers(dest="cmd", required=True)
+    p = sub.add_parser("check", help="校验数据文件，一次列出全部问题")
+    p.add_argument("file", nargs="?", default=str(DEFAULT_DATA))
+    p = sub.add_parser("schema", help="输出由数据模型生成的 JSON Schema")
+    p.add_argument("out", nargs="?", default="-")
+    p = sub.add_parser("stats", help="输出各集合记录数")
+    p.add_argument("file", nargs="?", default=str(DEFAULT_DATA))
+    args = parser.parse_args(argv)
+    try:
+        if args.cmd == "check":
+            cat = load_catalog(args.file)
+            counts = "，".join(f"{name} {len(getattr(cat, name))}" for name in cat.collection_names())
+            print(f"{args.file}: 校验通过（{counts}）")
+        elif args.cmd == "schema":
+            from .export import json_schema
+
+            text = json.dumps(json_schema(), ensure_ascii=False, indent=2) + "\n"
+            if args.out == "-":
+                sys.stdout.write(text)
+            else:
+                Path(args.out).write_text(text, encoding="utf-8")
+        elif args.cmd == "stats":
+            cat = load_catalog(args.file)
+            for name in cat.collection_names():
+                print(f"{name}\t{len(getattr(cat, name))}")
+    except DataError as exc:
+        print(exc.report(), file=sys.stderr)
+        return 1
+    except OSError as exc:
+        print(f"{args.file}: 无法读取：{exc.strerror}", file=sys.stderr)
+        return 1
+    return 0

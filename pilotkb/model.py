@@ -41,10 +41,17 @@ def _partial_date(value: Any) -> Any:
     return value
 
 
+RESERVED_IDS = frozenset({"index", "page", "all"})
+
+
 def _slug(value: Any) -> Any:
     if isinstance(value, str) and not SLUG_RE.match(value):
         raise ValueError(
             f"编号“{value}”不合规；允许：小写英文字母、数字和连字符，如 linzi-river-chief"
+        )
+    if value in RESERVED_IDS:
+        raise ValueError(
+            f"编号“{value}”是网站保留字；允许：除 {'、'.join(sorted(RESERVED_IDS))} 以外的编号"
         )
     return value
 
@@ -55,6 +62,14 @@ def _str_list(value: Any) -> Any:
         return [value]
     return value
 
+
+def _http_url(value: Any) -> Any:
+    if isinstance(value, str) and not re.match(r"^https?://[^\s<>\"']+$", value):
+        raise ValueError(f"链接“{value}”无效；允许：以 http:// 或 https:// 开头、不含空格的网址")
+    return value
+
+
+Url = Annotated[str, BeforeValidator(_http_url), Field(description="网址（http:// 或 https://）")]
 
 PartialDate = Annotated[
     str,
@@ -174,7 +189,7 @@ class Source(_Model):
     publisher: str | None = Field(None, description="发布机构")
     date: PartialDate | None = Field(None, description="发布日期")
     kind: SourceKind = Field(description="类型")
-    link: str | None = Field(None, description="原文链接（已知时）")
+    link: Url | None = Field(None, description="原文链接（已知时）")
     file: str | None = Field(
         None, description="原文文本文件，相对于 data/ 目录；用于核对每条 quote 是否逐字出现"
     )
@@ -253,7 +268,7 @@ class Coverage(Record):
     column: str | None = Field(None, description="栏目或节目")
     date: PartialDate | None = Field(None, description="刊发日期")
     title: str | None = Field(None, description="报道标题")
-    link: str | None = Field(None, description="链接")
+    link: Url | None = Field(None, description="链接（已知时）")
     covers: Text = Field(description="报道内容")
     count: str | None = Field(None, description="篇数，按原文写法")
     pilots: list[Ref] = Field(default_factory=list, description="涉及试点")

@@ -1,0 +1,8 @@
+"""MkDocs hooks: each event is handed to the package (pilotkb.mkdocs_adapter)."""
+
+from pilotkb import mkdocs_adapter as kb
+
+on_config = kb.on_config
+on_files = kb.on_files
+on_serve = kb.on_serve
+on_post_build = kb.on_post_build

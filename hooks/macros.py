@@ -1,0 +1,7 @@
+"""mkdocs-macros module: the catalogue's numbers for hand-written pages."""
+
+from pilotkb import mkdocs_adapter as kb
+
+
+def define_env(env):
+    kb.define_env(env)

@@ -1,0 +1,131 @@
+"""What is generated from the model and the data: JSON Schema, data dictionary, open data."""
+
+from __future__ import annotations
+
+import json
+from enum import Enum
+from typing import Any
+
+from pydantic import BaseModel
+
+from .catalog import Catalog
+from .model import COLLECTIONS, Catalogue
+
+SCHEMA_ID = "https://example.invalid/pilotkb/pilots.schema.json"
+
+
+def json_schema() -> dict[str, Any]:
+    schema = Catalogue.model_json_schema()
+    schema["$schema"] = "https://json-schema.org/draft/2020-12/schema"
+    schema["title"] = "试点经验库数据文件 data/pilots.yaml"
+    return schema
+
+
+def dictionary_rows() -> list[tuple[str, str, list[tuple[str, str, bool, str]]]]:
+    """(collection, description, [(field, type, required, description)]) for each collection."""
+    out = []
+    for name, model in COLLECTIONS.items():
+        info = Catalogue.model_fields[name]
+        rows = []
+        for fname, f in model.model_fields.items():
+            rows.append((fname, _type_name(f.annotation), f.is_required(), _field_doc(f)))
+        out.append((name, info.description or "", rows))
+    from .model import Adoption, Metric, Update
+
+    for label, model, desc in (
+        ("pilots.metrics", Metric, "试点的关键指标（每项）"),
+        ("pilots.updates", Update, "试点的进展（每条）"),
+        ("experiences.adoptions", Adoption, "经验的推广采纳链条（每一环）"),
+    ):
+        rows = [
+            (fname, _type_name(f.annotation), f.is_required(), _field_doc(f))
+            for fname, f in model.model_fields.items()
+        ]
+        out.append((label, desc, rows))
+    return out
+
+
+def _field_doc(f: Any) -> str:
+    doc = f.description or ""
+    if f.metadata:
+        for m in f.metadata:
+            d = getattr(m, "description", None)
+            if d and not doc:
+                doc = d
+    return doc
+
+
+def _type_name(annotation: Any) -> str:
+    import types
+    import typing
+
+    origin = typing.get_origin(annotation)
+    args = typing.get_args(annotation)
+    if origin is typing.Annotated:
+        return _type_name(args[0]) if args[0] is not str else _annotated_name(annotation)
+    if origin in (typing.Union, types.UnionType):
+        inner = [a for a in args if a is not type(None)]
+        return " 或 ".join(_type_name(a) for a in inner)
+    if origin is list:
+        return f"列表（{_type_name(args[0])}）"
+    if isinstance(annotation, type) and issubclass(annotation, Enum):
+        return "取值：" + "、".join(m.value for m in annotation)
+    if isinstance(annotation, type) and issubclass(annotation, BaseModel):
+        return annotation.__name__
+    return {str: "文字", float: "数字", int: "整数", bool: "真假"}.get(annotation, str(annotation))
+
+
+def _annotated_name(annotation: Any) -> str:
+    import typing
+
+    for meta in typing.get_args(annotation)[1:]:
+        desc = getattr(meta, "description", None)
+        if desc and "日期" in desc:
+            return "日期"
+        if desc and "编号" in desc:
+            return "编号"
+        if desc and "网址" in desc:
+            return "网址"
+        if desc and "原文" in desc:
+            return "文字或文字列表"
+    return "文字"
+
+
+# --- open data -----------------------------------------------------------------------
+
+
+def records_json(catalog: Catalog) -> dict[str, Any]:
+    return {
+        name: [r.model_dump(mode="json", exclude_none=False) for r in getattr(catalog.data, name)]
+        for name in COLLECTIONS
+    }
+
+
+def export_files(catalog: Catalog) -> dict[str, bytes]:
+    """The whole catalogue as JSON, and each collection as a flat CSV (UTF-8 with BOM for
+    Excel), keyed by their path in the site."""
+    import io
+
+    import pandas as pd
+
+    files: dict[str, bytes] = {}
+    data = records_json(catalog)
+    files["downloads/pilots.json"] = json.dumps(data, ensure_ascii=False, indent=1).encode("utf-8")
+    files["downloads/pilots.schema.json"] = json.dumps(json_schema(), ensure_ascii=False, indent=2).encode(
+        "utf-8"
+    )
+    for name, rows in data.items():
+        flat = [{k: _cell(v) for k, v in row.items()} for row in rows]
+        frame = pd.DataFrame(flat, columns=list(COLLECTIONS[name].model_fields))
+        buf = io.StringIO()
+        frame.to_csv(buf, index=False)
+        files[f"downloads/{name}.csv"] = ("\ufeff" + buf.getvalue()).encode("utf-8")
+    return files
+
+
+def _cell(value: Any) -> Any:
+    if isinstance(value, list):
+        if value and isinstance(value[0], dict):
+            return json.dumps(value, ensure_ascii=False)
+        return "；".join(str(v) for v in value)
+    return value

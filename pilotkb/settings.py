@@ -1,0 +1,72 @@
+"""The project's settings: one table, each documented on the site (a test checks it).
+
+Set them in ``mkdocs.yml`` under ``extra: kb:``; anything not set takes its default.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, fields
+from typing import Any
+
+from .errors import DataError, Problem
+
+
+@dataclass(frozen=True)
+class Settings:
+    data: str = "data/pilots.yaml"
+    """数据文件路径，相对于 mkdocs.yml 所在目录。"""
+
+    page_size: int = 50
+    """试点列表每页条数（试点一览、各分类页）；超过即分页，保证页面大小不随数据量增长。"""
+
+    recent_updates: int = 10
+    """首页“最新进展”显示的条数。"""
+
+    search: bool = True
+    """构建后是否生成 Pagefind 中文全文检索索引。"""
+
+    exports: bool = True
+    """是否生成开放数据下载文件（JSON、CSV）。"""
+
+    @classmethod
+    def from_mapping(cls, raw: Any, where: str = "mkdocs.yml") -> Settings:
+        raw = raw or {}
+        known = {f.name: f for f in fields(cls)}
+        problems: list[Problem] = []
+        values: dict[str, Any] = {}
+        if not isinstance(raw, dict):
+            raise DataError([Problem(where, 1, "extra.kb", "(全部)", "应为映射；允许：" + "、".join(known))])
+        for key, value in raw.items():
+            f = known.get(key)
+            if f is None:
+                problems.append(
+                    Problem(where, 1, "extra.kb", str(key), "未知设置；允许：" + "、".join(known))
+                )
+                continue
+            expected = type(f.default)
+            if not isinstance(value, expected) or (expected is int and isinstance(value, bool)):
+                problems.append(
+                    Problem(where, 1, "extra.kb", key, f"类型不对（{value!r}）；允许：{expected.__name__}")
+                )
+                continue
+            if expected is int and value < 1:
+                problems.append(Problem(where, 1, "extra.kb", key, f"应为正整数，实际是 {value}"))
+                continue
+            values[key] = value
+        if problems:
+            raise DataError(problems)
+        return cls(**values)
+
+
+def documented() -> list[tuple[str, Any, str]]:
+    """(name, default, help) for each setting, read from the attribute docstrings."""
+    import ast
+    import inspect
+
+    tree = ast.parse(inspect.getsource(Settings))
+    docs: dict[str, str] = {}
+    body = tree.body[0].body  # type: ignore[attr-defined]
+    for node, nxt in zip(body, body[1:], strict=False):
+        if isinstance(node, ast.AnnAssign) and isinstance(nxt, ast.Expr):
+            docs[node.target.id] = nxt.value.value  # type: ignore[attr-defined,union-attr]
+    return [(f.name, f.default, docs.get(f.name, "")) for f in fields(Settings)]

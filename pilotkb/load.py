@@ -81,9 +81,7 @@ def read_text(path: Path, shown: str) -> str:
                 )
             ]
         ) from None
-    if not text.strip() or all(
-        not ln.strip() or ln.lstrip().startswith("#") for ln in text.splitlines()
-    ):
+    if not text.strip() or all(not ln.strip() or ln.lstrip().startswith("#") for ln in text.splitlines()):
         raise DataError(
             [
                 Problem(
@@ -111,9 +109,15 @@ def loads(text: str, shown: str = "<string>") -> Located:
     try:
         node = yaml.compose(text, Loader=_Loader)
     except yaml.MarkedYAMLError as exc:
-        mark = exc.problem_mark or exc.context_mark
+        # An unclosed quote or bracket is reported at the end of the file; its start is
+        # where the editor has to look.
+        scanning = bool(exc.context and exc.context.startswith("while scanning"))
+        mark = (exc.context_mark if scanning else None) or exc.problem_mark or exc.context_mark
         line = mark.line + 1 if mark else 1
         what = " ".join(x for x in (exc.context, exc.problem) if x)
+        other = exc.problem_mark if scanning else exc.context_mark
+        if other is not None and other.line + 1 != line:
+            what += f"（相关位置：第 {other.line + 1} 行）"
         raise DataError(
             [
                 Problem(
@@ -129,7 +133,11 @@ def loads(text: str, shown: str = "<string>") -> Located:
         raise DataError([Problem(shown, 1, "(文件)", "YAML 语法", str(exc))]) from None
     if node is None:
         raise DataError(
-            [Problem(shown, 1, "(文件)", "(全部)", "文件为空；允许：以 sources、pilots 等集合为键的 YAML 映射")]
+            [
+                Problem(
+                    shown, 1, "(文件)", "(全部)", "文件为空；允许：以 sources、pilots 等集合为键的 YAML 映射"
+                )
+            ]
         )
     builder = _Builder()
     data = builder.build(node, ())
@@ -143,11 +151,14 @@ class _Builder:
         self.seen: set[int] = set()
 
     def problem(self, node: yaml.Node, path: Path_, message: str) -> None:
-        self.problems.append((path, node.start_mark.line + 1, message))
+        line = node.start_mark.line + 1
+        if any(p_line == line and msg == message for _, p_line, msg in self.problems):
+            return  # one report per line for the same mistake (e.g. many aliases on a line)
+        self.problems.append((path, line, message))
 
     def build(self, node: yaml.Node, path: Path_) -> Any:
         if id(node) in self.seen:
-            self.problem(node, path, "不允许使用锚点和别名（& 与 *）；允许：把内容直接写出")
+            self.problem(node, path, "不允许使用锚点和别名（& 与 *），以免被用来成倍膨胀数据；允许：把内容直接写出")
             return None
         self.seen.add(id(node))
         self.lines.setdefault(path, node.start_mark.line + 1)
@@ -155,12 +166,12 @@ class _Builder:
             return self.scalar(node, path)
         if isinstance(node, yaml.SequenceNode):
             if node.tag != _SEQ:
-                self.problem(node, path, f"不允许的标签 {node.tag}；允许：普通列表")
+                self.problem(node, path, f"不允许的标签 {_short_tag(node.tag)}；允许：普通列表")
                 return None
             return [self.build(item, (*path, i)) for i, item in enumerate(node.value)]
         if isinstance(node, yaml.MappingNode):
             if node.tag != _MAP:
-                self.problem(node, path, f"不允许的标签 {node.tag}；允许：普通映射")
+                self.problem(node, path, f"不允许的标签 {_short_tag(node.tag)}；允许：普通映射")
                 return None
             out: dict[Any, Any] = {}
             first_line: dict[Any, int] = {}
@@ -193,7 +204,7 @@ class _Builder:
             self.problem(
                 node,
                 path,
-                f"不允许的标签 {tag}（可能执行代码或构造对象）；允许：文字、数字、日期、true/false",
+                f"不允许的标签 {_short_tag(tag)}（可能执行代码或构造对象）；允许：文字、数字、日期、true/false",
             )
             return None
         if tag.endswith(":str") or tag.endswith(":timestamp"):
@@ -205,3 +216,7 @@ class _Builder:
         if tag.endswith(":int"):
             return _constructor.construct_yaml_int(node)
         return _constructor.construct_yaml_float(node)
+
+
+def _short_tag(tag: str) -> str:
+    return "!!" + tag[len(_CORE) :] if tag.startswith(_CORE) else tag

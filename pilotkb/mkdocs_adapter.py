@@ -87,7 +87,6 @@ def define_env(env: Any) -> None:
     env.variables["kb"] = site.macro_values()
 
 
-
 def on_post_build(config: MkDocsConfig) -> None:
     """The search index, built from the finished pages."""
     if settings_of(config).search:

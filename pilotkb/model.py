@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import datetime as _dt
 import re
-from enum import Enum
+from enum import Enum, StrEnum
 from typing import Annotated, Any
 
 from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, field_validator
@@ -46,13 +46,9 @@ RESERVED_IDS = frozenset({"index", "page", "all"})
 
 def _slug(value: Any) -> Any:
     if isinstance(value, str) and not SLUG_RE.match(value):
-        raise ValueError(
-            f"编号“{value}”不合规；允许：小写英文字母、数字和连字符，如 linzi-river-chief"
-        )
+        raise ValueError(f"编号“{value}”不合规；允许：小写英文字母、数字和连字符，如 linzi-river-chief")
     if value in RESERVED_IDS:
-        raise ValueError(
-            f"编号“{value}”是网站保留字；允许：除 {'、'.join(sorted(RESERVED_IDS))} 以外的编号"
-        )
+        raise ValueError(f"编号“{value}”是网站保留字；允许：除 {'、'.join(sorted(RESERVED_IDS))} 以外的编号")
     return value
 
 
@@ -99,13 +95,13 @@ Quotes = Annotated[
 Text = Annotated[str, Field(min_length=1)]
 
 
-class Level(str, Enum):
+class Level(StrEnum):
     national = "国家级"
     provincial = "省级"
     municipal = "市级"
 
 
-class Domain(str, Enum):
+class Domain(StrEnum):
     economy = "经济体制"
     ecology = "生态文明"
     livelihood = "社会民生"
@@ -114,28 +110,28 @@ class Domain(str, Enum):
     culture = "文化"
 
 
-class Status(str, Enum):
+class Status(StrEnum):
     seeking = "争取中"
     ongoing = "推进中"
     closed = "已完成销号"
     cleared = "已清理"
 
 
-class AreaKind(str, Enum):
+class AreaKind(StrEnum):
     city = "市"
     district = "区"
     county = "县"
     zone = "功能区"
 
 
-class SourceKind(str, Enum):
+class SourceKind(StrEnum):
     report = "报告"
     news = "新闻"
     document = "文件"
     other = "其他"
 
 
-class InstrumentKind(str, Enum):
+class InstrumentKind(StrEnum):
     law = "法律修订"
     judicial = "司法解释"
     central_document = "中央文件"
@@ -150,7 +146,7 @@ class InstrumentKind(str, Enum):
     other = "其他"
 
 
-class EventKind(str, Enum):
+class EventKind(StrEnum):
     onsite = "现场会"
     symposium = "经验座谈会"
     promotion = "推广推介会"

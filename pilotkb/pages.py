@@ -123,7 +123,9 @@ class Site:
             rec = getattr(self.cat, coll)[rid]
             to = record_uri(coll, rid)
             url = relative(here, to, self.directory_urls, record_anchor(coll, rid))
-            return Markup('<a href="{}">{}</a>').format(url, label if label is not None else self.name(coll, rec))
+            return Markup('<a href="{}">{}</a>').format(
+                url, label if label is not None else self.name(coll, rec)
+            )
 
         return link
 

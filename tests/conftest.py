@@ -1,0 +1,65 @@
+"""Shared helpers: a copy of the project in tmp_path, and one real build per session."""
+
+from __future__ import annotations
+
+import os
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+ROOT = Path(__file__).resolve().parent.parent
+FIXTURES = Path(__file__).resolve().parent / "fixtures"
+ENV = {**os.environ, "NO_MKDOCS_2_WARNING": "1", "DISABLE_MKDOCS_2_WARNING": "true"}
+
+
+def make_project(dest: Path, data: str | bytes | None = None, sources: dict[str, str] | None = None) -> Path:
+    """A copy of the project's site configuration in ``dest`` with the given data file."""
+    for name in ("docs", "hooks", "overrides"):
+        shutil.copytree(ROOT / name, dest / name)
+    shutil.copy(ROOT / "mkdocs.yml", dest / "mkdocs.yml")
+    (dest / "data").mkdir()
+    if data is None:
+        shutil.copytree(ROOT / "data", dest / "data", dirs_exist_ok=True)
+    else:
+        target = dest / "data" / "pilots.yaml"
+        if isinstance(data, bytes):
+            target.write_bytes(data)
+        else:
+            target.write_text(data, encoding="utf-8")
+    for name, text in (sources or {}).items():
+        path = dest / "data" / name
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_text(text, encoding="utf-8")
+    return dest
+
+
+def build(project: Path, site: Path | None = None, *extra: str) -> subprocess.CompletedProcess[str]:
+    site = site or project / "site"
+    return subprocess.run(
+        [sys.executable, "-m", "mkdocs", "build", "--strict", "-f", str(project / "mkdocs.yml"), "-d", str(site), *extra],
+        cwd=project,
+        capture_output=True,
+        text=True,
+        env=ENV,
+        timeout=900,
+    )
+
+
+@pytest.fixture(scope="session")
+def real_site(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """The real project, built once per test session with ``mkdocs build --strict``."""
+    project = make_project(tmp_path_factory.mktemp("project"))
+    site = project / "site"
+    result = build(project, site)
+    assert result.returncode == 0, result.stderr[-5000:]
+    return site
+
+
+@pytest.fixture(scope="session")
+def real_catalog():
+    from pilotkb import load_catalog
+
+    return load_catalog(ROOT / "data" / "pilots.yaml")

@@ -158,7 +158,9 @@ class _Builder:
 
     def build(self, node: yaml.Node, path: Path_) -> Any:
         if id(node) in self.seen:
-            self.problem(node, path, "不允许使用锚点和别名（& 与 *），以免被用来成倍膨胀数据；允许：把内容直接写出")
+            self.problem(
+                node, path, "不允许使用锚点和别名（& 与 *），以免被用来成倍膨胀数据；允许：把内容直接写出"
+            )
             return None
         self.seen.add(id(node))
         self.lines.setdefault(path, node.start_mark.line + 1)

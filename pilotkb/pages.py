@@ -328,6 +328,7 @@ class Site:
                 "evaluations/index.md",
                 records=list(cat.evaluations.values()),
                 cite=self.citations,
+                rel=lambda rid: self.relations("evaluations", rid),
             ),
             "index",
             "第三方评估与满意度调查",
@@ -369,10 +370,13 @@ class Site:
                 facet: {(label if label is not None else UNKNOWN): len(members) for label, _, members in rows}
                 for facet, rows in facets.items()
             },
-            "figures": {fid: inline_text(f.value) for fid, f in self.cat.figures.items()},
-            "figure_labels": {fid: inline_text(f.label) for fid, f in self.cat.figures.items()},
+            "figure": self.figure_value,
             "block": lambda name, here="index.md": self.block(name, here),
         }
+
+    def figure_value(self, fid: str) -> str:
+        fig = self.cat.figures.get(fid)
+        return inline_text(fig.value) if fig else UNKNOWN
 
     def block(self, name: str, here: str) -> str:
         """An HTML block for a hand-written page (rendered and escaped here)."""

@@ -65,7 +65,9 @@ def test_valid_fixture_passes():
 def test_bad_input_is_reported_at_its_line(name):
     got = problems_of(BAD / f"{name}.yaml")
     expected = CASES[name]
-    assert [(line, rec, fld) for line, rec, fld, _ in got] == [(line, rec, fld) for line, rec, fld, _ in expected]
+    assert [(line, rec, fld) for line, rec, fld, _ in got] == [
+        (line, rec, fld) for line, rec, fld, _ in expected
+    ]
     for (_, _, _, message), (_, _, _, words) in zip(got, expected, strict=True):
         assert words in message
         assert "；允许" in message or "允许：" in message, message

@@ -78,6 +78,10 @@ SUBSTANTIVE_WORDS: tuple[str, ...] = (
 PAGE_FURNITURE: frozenset[str] = frozenset({"新闻热点", "新闻爆料"})
 
 
+# Longest line (in characters) still taken for a headline.
+HEADLINE_MAX = 12
+
+
 def normalise(text: str) -> str:
     """Collapse every run of whitespace to one space, as the validator does."""
     return " ".join(text.split())
@@ -116,9 +120,27 @@ def is_furniture(sentence: str) -> bool:
     return sentence.strip() in PAGE_FURNITURE
 
 
+def is_headline(sentence: str) -> bool:
+    """A short slogan standing on its own line, such as 四大举措齐发力 or 找准试点突破口.
+
+    Headlines of this kind of report are a few words, with no numeral, no comma and no
+    sentence-final mark. Longer lines (the domain headings, which name a domain's pilots)
+    are not headlines and must be cited like any sentence.
+    """
+    s = sentence.strip()
+    return (
+        0 < len(s) <= HEADLINE_MAX
+        and not _NUMERAL_RE.search(s)
+        and not any(ch in _TERMINATORS or ch in ",，" for ch in s)
+    )
+
+
 def is_substantive(sentence: str) -> bool:
-    """True when the sentence states an Arabic numeral or names something to catalogue."""
-    if is_furniture(sentence):
+    """True when the sentence states an Arabic numeral or names something to catalogue.
+
+    Page furniture and short headlines are never substantive.
+    """
+    if is_furniture(sentence) or is_headline(sentence):
         return False
     if _NUMERAL_RE.search(sentence):
         return True
@@ -157,9 +179,7 @@ def _cited_items(record: Mapping[str, Any]) -> Iterator[Mapping[str, Any]]:
                     yield item
 
 
-def citations(
-    catalog_or_raw_data: Any, source_id: str | None = None
-) -> Iterator[tuple[str, str, str]]:
+def citations(catalog_or_raw_data: Any, source_id: str | None = None) -> Iterator[tuple[str, str, str]]:
     """Every (collection, record id, normalised quote) of the data, nested items included."""
     data = _raw(catalog_or_raw_data)
     for collection, records in data.items():
@@ -190,9 +210,7 @@ def cited_by(catalog_or_raw_data: Any, sentence: str, source_id: str | None = No
     s = normalise(sentence)
     if not s:
         return []
-    return _unique(
-        rid for _, rid, quote in citations(catalog_or_raw_data, source_id) if _matches(quote, s)
-    )
+    return _unique(rid for _, rid, quote in citations(catalog_or_raw_data, source_id) if _matches(quote, s))
 
 
 def _unique(ids: Iterable[str]) -> list[str]:

@@ -93,6 +93,6 @@ def on_post_build(config: MkDocsConfig) -> None:
         from .search import build_index
 
         try:
-            build_index(Path(config.site_dir))
+            build_index(catalog_of(config), Path(config.site_dir), config.use_directory_urls)
         except DataError as exc:
             raise PluginError(exc.report()) from None

@@ -18,7 +18,7 @@ from mkdocs.structure.files import File, Files
 from . import load_catalog
 from .catalog import Catalog
 from .errors import DataError
-from .pages import Site, generate
+from .pages import Site, generate, generated_files
 from .settings import Settings
 
 log = logging.getLogger("mkdocs.plugins.pilotkb")
@@ -63,11 +63,8 @@ def on_files(files: Files, config: MkDocsConfig) -> Files:
                 f"docs/{page.src_uri} 与自动生成的页面同名；请改名或删除该文件（生成的页面不写入 docs/）"
             )
         files.append(File.generated(config, page.src_uri, content=page.markdown()))
-    if settings_of(config).exports:
-        from .export import export_files
-
-        for uri, content in export_files(catalog).items():
-            files.append(File.generated(config, uri, content=content))
+    for uri, content in generated_files(catalog, settings_of(config), config.use_directory_urls).items():
+        files.append(File.generated(config, uri, content=content))
     log.info("pilotkb: generated %d pages from %s", len(pages), catalog.path)
     return files
 

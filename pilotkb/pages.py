@@ -24,6 +24,7 @@ from .catalog import Catalog
 from .model import Domain, Level, Pilot, Status
 from .settings import Settings
 from .urls import (
+    COLLECTION_INDEX,
     UNKNOWN_SLUG,
     facet_slug,
     facet_uri,
@@ -116,6 +117,8 @@ class Site:
         self.settings = settings
         self.directory_urls = directory_urls
         self.env = _env()
+        self._facet_options: dict[str, list[dict[str, Any]]] | None = None
+        self._facet_values: dict[str, list[tuple[str | None, str, list[Pilot]]]] | None = None
 
     # -- links -----------------------------------------------------------------------
     def linker(self, here: str) -> Callable[..., Markup]:
@@ -151,6 +154,7 @@ class Site:
             cat=self.cat,
             kind_label=KIND_LABEL,
             facet_label=FACET_LABEL,
+            collection_index=COLLECTION_INDEX,
             **context,
         )
 
@@ -242,6 +246,11 @@ class Site:
     # -- browse ----------------------------------------------------------------------
     def facet_values(self) -> dict[str, list[tuple[str | None, str, list[Pilot]]]]:
         """For each facet: (label or None for 未公开, slug, pilots), in a stable order."""
+        if self._facet_values is None:
+            self._facet_values = self._compute_facet_values()
+        return self._facet_values
+
+    def _compute_facet_values(self) -> dict[str, list[tuple[str | None, str, list[Pilot]]]]:
         pilots = list(self.cat.pilots.values())
         out: dict[str, list[tuple[str | None, str, list[Pilot]]]] = {}
         for facet, enum in (("level", Level), ("domain", Domain), ("status", Status)):
@@ -296,6 +305,8 @@ class Site:
                 page_hrefs=[self.href(here, u) for u in uris],
                 facet=facet,
                 year=_year,
+                page_size=size,
+                facet_options=self.facet_options() if facet is None else None,
             )
             page_title = title if n == 1 else f"{title}（第 {n} 页）"
             yield GeneratedPage(here, page_title, body, "list", f"{title}，共 {len(pilots)} 项试点")
@@ -359,6 +370,48 @@ class Site:
             "stats",
             "来源报告给出的试点总量与各领域指标，以及本库收录情况",
         )
+
+    def facet_options(self) -> dict[str, list[dict[str, Any]]]:
+        """Every value of every facet with its pilot count (the list page's filter menus)."""
+        if self._facet_options is None:
+            self._facet_options = {
+                facet: [
+                    {"slug": slug, "label": label if label is not None else UNKNOWN, "n": len(members)}
+                    for label, slug, members in rows
+                ]
+                for facet, rows in self.facet_values().items()
+            }
+        return self._facet_options
+
+    def list_index(self) -> bytes:
+        """Compact rows of every pilot for the list page's filters (loaded on demand).
+
+        Facet values are indexes into the option lists, so 10,000 pilots stay small.
+        """
+        options = self.facet_options()
+        position = {facet: {o["slug"]: i for i, o in enumerate(opts)} for facet, opts in options.items()}
+
+        def idx(facet: str, labels: list[str | None]) -> list[int]:
+            slugs = [facet_slug(facet, lab) if facet != "area" else (lab or UNKNOWN_SLUG) for lab in labels]
+            return [position[facet][s] for s in slugs] if labels else [position[facet][UNKNOWN_SLUG]]
+
+        rows = []
+        for p in self.cat.pilots.values():
+            rows.append(
+                [
+                    p.id,
+                    p.name,
+                    idx("level", [p.level.value] if p.level else [])[0],
+                    idx("domain", [d.value for d in p.domains]),
+                    idx("area", list(p.areas)),
+                    idx("status", [p.status.value] if p.status else [])[0],
+                    idx("year", [_year(p)] if _year(p) else [])[0],
+                    p.deadline or "",
+                ]
+            )
+        url = relative("index.md", record_uri("pilots", "ID"), self.directory_urls)
+        doc = {"url": url, "rows": rows}
+        return json.dumps(doc, ensure_ascii=False, separators=(",", ":")).encode("utf-8")
 
     def macro_values(self) -> dict[str, Any]:
         """What hand-written pages may show through mkdocs-macros: numbers, and data text
@@ -424,6 +477,19 @@ def _year(p: Pilot) -> str | None:
 
 def generate(catalog: Catalog, settings: Settings, directory_urls: bool = True) -> list[GeneratedPage]:
     return list(Site(catalog, settings, directory_urls).pages())
+
+
+LIST_INDEX_URI = "browse/pilots.json"
+
+
+def generated_files(catalog: Catalog, settings: Settings, directory_urls: bool = True) -> dict[str, bytes]:
+    """Non-page files of the site: the list index, and the open-data downloads."""
+    files = {LIST_INDEX_URI: Site(catalog, settings, directory_urls).list_index()}
+    if settings.exports:
+        from .export import export_files
+
+        files.update(export_files(catalog))
+    return files
 
 
 def write_markdown(pages: Iterable[GeneratedPage], out_dir: Any) -> int:

@@ -22,6 +22,17 @@ RECORD_URI = {
     "evaluations": "evaluations/index.md",
     "figures": "stats/index.md",
 }
+# The page that lists every record of a collection.
+COLLECTION_INDEX = {
+    "pilots": "browse/all.md",
+    "experiences": "experiences/index.md",
+    "coverage": "coverage/index.md",
+    "events": "events/index.md",
+    "areas": "areas/index.md",
+    "sources": "sources/index.md",
+    "evaluations": "evaluations/index.md",
+    "figures": "stats/index.md",
+}
 # Records shown as rows of a shared page carry an anchor.
 ROW_ANCHOR = {"evaluations": "evaluation-{id}", "figures": "figure-{id}"}
 

@@ -1,1 +1,242 @@
-/* list filters */
+/* 试点一览: filters, sorting and paging over every pilot, with the state in the URL.
+ *
+ * The page is complete without this script (a server-rendered, paginated list plus one page
+ * per level, domain, area, status and year). The script adds filter menus; the rows of all
+ * pilots are fetched only once a filter or a sort is chosen. Data text is always set with
+ * textContent, never parsed as HTML.
+ */
+(function () {
+  "use strict";
+
+  var head = document.querySelector('[data-kb-list="all"]');
+  var optionsNode = head && head.querySelector("script.kb-facet-options");
+  if (!head || !optionsNode || !window.URLSearchParams || !window.fetch) return;
+
+  var FACETS = ["level", "domain", "area", "status", "year"];
+  var LABELS = { level: "层级", domain: "领域", area: "实施地区", status: "状态", year: "批准年份" };
+  var SORTS = [
+    ["", "默认顺序"],
+    ["name", "名称"],
+    ["year", "批准年份（新到旧）"],
+    ["deadline", "完成时限（近到远）"]
+  ];
+  var options = JSON.parse(optionsNode.textContent);
+  var root = head.getAttribute("data-kb-root") || "";
+  var indexUrl = head.getAttribute("data-kb-index");
+  var pageSize = parseInt(head.getAttribute("data-kb-page-size"), 10) || 50;
+  var content = head.parentNode;
+  var serverList = content.querySelector("ul.kb-cards");
+  var serverPager = content.querySelector("nav.kb-pager");
+  var countNode = head.querySelector(".kb-count");
+  var serverCount = countNode.cloneNode(true);
+  var rows = null;
+  var loading = null;
+
+  function el(tag, attrs, text) {
+    var node = document.createElement(tag);
+    Object.keys(attrs || {}).forEach(function (k) { node.setAttribute(k, attrs[k]); });
+    if (text !== undefined) node.textContent = text;
+    return node;
+  }
+
+  function state() {
+    var params = new URLSearchParams(location.search);
+    var s = { sort: params.get("sort") || "", page: Math.max(1, parseInt(params.get("p"), 10) || 1) };
+    FACETS.forEach(function (f) { s[f] = params.get(f) || ""; });
+    return s;
+  }
+
+  function active(s) {
+    return s.sort !== "" || FACETS.some(function (f) { return s[f] !== ""; }) || s.page > 1;
+  }
+
+  function writeState(s) {
+    var params = new URLSearchParams();
+    FACETS.forEach(function (f) { if (s[f]) params.set(f, s[f]); });
+    if (s.sort) params.set("sort", s.sort);
+    if (s.page > 1) params.set("p", String(s.page));
+    var query = params.toString();
+    history.replaceState(null, "", location.pathname + (query ? "?" + query : "") + location.hash);
+  }
+
+  // --- the form ------------------------------------------------------------------------
+  var form = el("form", { "class": "kb-filters", role: "search", "aria-label": "筛选试点" });
+  var selects = {};
+  FACETS.concat(["sort"]).forEach(function (name) {
+    var id = "kb-filter-" + name;
+    var wrap = el("div", { "class": "kb-filter" });
+    wrap.appendChild(el("label", { "for": id }, name === "sort" ? "排序" : LABELS[name]));
+    var select = el("select", { id: id, name: name });
+    if (name === "sort") {
+      SORTS.forEach(function (o) { select.appendChild(el("option", { value: o[0] }, o[1])); });
+    } else {
+      select.appendChild(el("option", { value: "" }, "全部"));
+      options[name].forEach(function (o) {
+        if (o.n > 0) select.appendChild(el("option", { value: o.slug }, o.label + "（" + o.n + "）"));
+      });
+    }
+    select.addEventListener("change", function () {
+      var s = readForm();
+      s.page = 1;
+      writeState(s);
+      render(s);
+    });
+    selects[name] = select;
+    wrap.appendChild(select);
+    form.appendChild(wrap);
+  });
+  var reset = el("button", { type: "button", "class": "md-button kb-reset" }, "清除筛选");
+  reset.addEventListener("click", function () {
+    Object.keys(selects).forEach(function (k) { selects[k].value = ""; });
+    var s = readForm();
+    s.page = 1;
+    writeState(s);
+    render(s);
+    selects.level.focus();
+  });
+  form.appendChild(reset);
+  form.addEventListener("submit", function (e) { e.preventDefault(); });
+  head.insertBefore(form, countNode);
+
+  var results = el("div", { "class": "kb-results", hidden: "" });
+  content.insertBefore(results, serverList || serverPager || null);
+
+  function readForm() {
+    var s = { page: 1 };
+    Object.keys(selects).forEach(function (k) { s[k] = selects[k].value; });
+    return s;
+  }
+
+  function fillForm(s) {
+    Object.keys(selects).forEach(function (k) {
+      var value = s[k] || "";
+      var known = Array.prototype.some.call(selects[k].options, function (o) { return o.value === value; });
+      selects[k].value = known ? value : "";
+    });
+  }
+
+  // --- rows --------------------------------------------------------------------------
+  function load() {
+    if (!loading) {
+      loading = fetch(indexUrl, { credentials: "same-origin" })
+        .then(function (r) {
+          if (!r.ok) throw new Error(r.status);
+          return r.json();
+        })
+        .then(function (doc) { rows = doc; return doc; });
+    }
+    return loading;
+  }
+
+  function slugIndex(facet, slug) {
+    for (var i = 0; i < options[facet].length; i++) if (options[facet][i].slug === slug) return i;
+    return -1;
+  }
+
+  function matches(row, want) {
+    // row: [id, name, level, [domains], [areas], status, year, deadline]
+    if (want.level >= 0 && row[2] !== want.level) return false;
+    if (want.domain >= 0 && row[3].indexOf(want.domain) < 0) return false;
+    if (want.area >= 0 && row[4].indexOf(want.area) < 0) return false;
+    if (want.status >= 0 && row[5] !== want.status) return false;
+    if (want.year >= 0 && row[6] !== want.year) return false;
+    return true;
+  }
+
+  var collator = window.Intl ? new Intl.Collator("zh-CN") : null;
+  function sorter(kind) {
+    if (kind === "name") return function (a, b) { return collator ? collator.compare(a[1], b[1]) : (a[1] < b[1] ? -1 : 1); };
+    if (kind === "year") {
+      return function (a, b) {
+        var ya = parseInt(options.year[a[6]].slug, 10) || 0, yb = parseInt(options.year[b[6]].slug, 10) || 0;
+        return yb - ya;
+      };
+    }
+    if (kind === "deadline") {
+      return function (a, b) {
+        if (!a[7] || !b[7]) return a[7] ? -1 : b[7] ? 1 : 0;
+        return a[7] < b[7] ? -1 : a[7] > b[7] ? 1 : 0;
+      };
+    }
+    return null;
+  }
+
+  function card(row) {
+    var li = el("li", { "class": "kb-card", "data-id": row[0] });
+    var title = el("p", { "class": "kb-card__title" });
+    title.appendChild(el("a", { href: root + rows.url.replace("ID", row[0]) }, row[1]));
+    li.appendChild(title);
+    var areas = row[4].map(function (i) { return options.area[i].label; }).join("、");
+    var domains = row[3].map(function (i) { return options.domain[i].label; }).join("、");
+    var meta = [options.level[row[2]].label, domains, areas, options.status[row[5]].label];
+    li.appendChild(el("p", { "class": "kb-card__meta" }, meta.join(" · ")));
+    return li;
+  }
+
+  function pager(s, pages) {
+    var nav = el("nav", { "class": "kb-pager", "aria-label": "分页" });
+    function go(page, label, rel) {
+      var b = el("button", { type: "button", "class": "kb-pager__btn" }, label);
+      if (rel) b.setAttribute("rel", rel);
+      b.addEventListener("click", function () {
+        s.page = page;
+        writeState(s);
+        render(s);
+        countNode.focus();
+      });
+      nav.appendChild(b);
+    }
+    if (s.page > 1) go(s.page - 1, "上一页", "prev");
+    nav.appendChild(el("span", { "aria-current": "page" }, "第 " + s.page + " / " + pages + " 页"));
+    if (s.page < pages) go(s.page + 1, "下一页", "next");
+    return nav;
+  }
+
+  function showServer() {
+    results.hidden = true;
+    if (serverList) serverList.hidden = false;
+    if (serverPager) serverPager.hidden = false;
+    countNode.replaceChildren.apply(countNode, Array.prototype.slice.call(serverCount.cloneNode(true).childNodes));
+  }
+
+  function render(s) {
+    fillForm(s);
+    if (!active(s)) { showServer(); return; }
+    countNode.textContent = "正在加载……";
+    load().then(function () {
+      var want = {};
+      FACETS.forEach(function (f) { want[f] = s[f] ? slugIndex(f, s[f]) : -1; });
+      var hits = rows.rows.filter(function (r) { return matches(r, want); });
+      var cmp = sorter(s.sort);
+      if (cmp) hits = hits.slice().sort(cmp);
+      var pages = Math.max(1, Math.ceil(hits.length / pageSize));
+      if (s.page > pages) s.page = pages;
+      var first = (s.page - 1) * pageSize;
+      var shown = hits.slice(first, first + pageSize);
+      if (serverList) serverList.hidden = true;
+      if (serverPager) serverPager.hidden = true;
+      results.hidden = false;
+      results.replaceChildren();
+      if (!hits.length) {
+        countNode.textContent = "没有符合条件的试点（共 " + rows.rows.length + " 项）。";
+        var none = el("p", { "class": "kb-none" }, "没有符合条件的试点。可以放宽筛选条件，或");
+        var clear = el("button", { type: "button", "class": "md-button" }, "清除筛选");
+        clear.addEventListener("click", function () { reset.click(); });
+        none.appendChild(clear);
+        results.appendChild(none);
+        return;
+      }
+      countNode.textContent = "符合条件的试点 " + hits.length + " 项（共 " + rows.rows.length + " 项）" +
+        (pages > 1 ? "，第 " + s.page + "/" + pages + " 页" : "") + "。";
+      var list = el("ul", { "class": "kb-cards" });
+      shown.forEach(function (r) { list.appendChild(card(r)); });
+      results.appendChild(list);
+      if (pages > 1) results.appendChild(pager(s, pages));
+    }).catch(function () {
+      countNode.textContent = "筛选数据加载失败，请刷新页面重试；也可以使用分类浏览。";
+    });
+  }
+
+  countNode.setAttribute("tabindex", "-1");
+  render(state());
+})();

@@ -1,12 +1,534 @@
-"""Chinese full-text search index for the built site."""
+"""Chinese full-text search: a small static index, sharded so that a query fetches little.
+
+The index is written after the build from the finished pages (so it holds only what the
+pages show) into ``assets/search/index/``; ``docs/assets/search/kb-search.js`` reads it:
+
+``manifest.json``
+    build id, number of documents, facet values with their counts, shard layout.
+``t/<key>.json``
+    every term that starts with one character (or two, for characters whose shard would be
+    large), with its document frequency and its highest-impact postings. Terms come from
+    jieba with a dictionary derived from the data (pilot names, experience titles, unit
+    and area names, quoted phrases), and every dictionary word inside a longer token is
+    indexed too, so that a part of a name still finds it. The browser segments a query
+    with the terms it finds in these shards (longest match, or all terms starting with the
+    query), which is the same vocabulary the pages were indexed with.
+``x/<n>.txt``
+    the remaining postings of a term whose list was capped (fetched only when filtering
+    or paging past the first results).
+``d/<n>.json``
+    one document: URL, title, type, facets and the page text used for the snippet.
+``f/<facet>/<slug>.txt``
+    the documents having one facet value, as a bitset (fetched only when filtering).
+
+Postings are written as text: for each document, the gap from the previous document id
+as a base-32 varint (characters ``0-9a-v`` end a number, ``w-zA-Z_-`` continue it), then
+one character ``0-9a-zA-Z_-`` for the impact (0-63).
+"""
 
 from __future__ import annotations
 
+import hashlib
+import json
+import logging
+import re
+import shutil
+import unicodedata
+import warnings
+from collections import defaultdict
+from collections.abc import Iterable, Iterator
+from dataclasses import dataclass, field
+from functools import lru_cache
+from html.parser import HTMLParser
 from pathlib import Path
+from typing import Any
 
 from .catalog import Catalog
+from .model import ENUM_SLUGS, Domain, Level, Status
+from .urls import dest_url, record_uri
+
+INDEX_DIR = "assets/search/index"
+CAP = 200  # postings kept in a shard per term; the rest go to an overflow file
+SHARD_LIMIT = 16_000  # bytes; a larger first-character shard is split by the second character
+SNIPPET_TEXT_LIMIT = 20_000  # characters of page text kept per document for snippets
+
+TYPES: dict[str, tuple[str, str]] = {
+    # collection -> (facet slug, label)
+    "pilots": ("pilot", "试点"),
+    "experiences": ("experience", "经验"),
+    "coverage": ("coverage", "报道"),
+    "events": ("event", "活动"),
+    "areas": ("area", "地区"),
+    "sources": ("source", "来源"),
+    "evaluations": ("evaluation", "评估"),
+    "stats": ("stats", "统计"),
+}
+
+# Words that often frame a name; stripping them leaves its core (资产收益扶贫新模式 -> 资产收益扶贫).
+PREFIXES = ("全国", "全省", "全市", "国家级", "国家", "省级", "市级", "第二批", "第一批", "首届")
+SUFFIXES = (
+    "综合改革试点",
+    "改革试点",
+    "综合试点",
+    "示范试点区",
+    "试点区",
+    "试点城市",
+    "试点经验",
+    "试点",
+    "先行示范区",
+    "示范区",
+    "试验区",
+    "示范基地",
+    "建设做法",
+    "新模式",
+    "模式",
+    "经验",
+    "工作",
+    "项目",
+)
+PUNCT_SPLIT = re.compile(r"[\s,，、；;：:。！？!?（）()《》〈〉【】\[\]“”\"‘’'·…—–-]+")
+QUOTED = re.compile(r"[“\"《]([^”\"》]{2,16})[”\"》]")
+# Runs the client splits a query into, identically: CJK runs (segmented) and ASCII words.
+CJK = "\u3007\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff"
+RUN = re.compile(rf"[{CJK}]+|[a-z0-9]+(?:\.[0-9]+)*")
+
+log = logging.getLogger("mkdocs.plugins.pilotkb.search")
 
 
-def build_index(catalog: Catalog, site_dir: Path, directory_urls: bool = True) -> None:
+def normalize(text: str) -> str:
+    """Full-width to half-width, lower case (the browser does the same to a query)."""
+    return unicodedata.normalize("NFKC", text).lower()
+
+
+# --- segmentation --------------------------------------------------------------------
+
+
+def _load_jieba() -> Any:
+    # jieba imports pkg_resources when present (deprecated by setuptools) and has old
+    # escape sequences; neither matters here, so its import warnings are silenced.
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        import jieba
+
+    jieba.setLogLevel(logging.WARNING)
+    return jieba
+
+
+def _strip_affixes(part: str, areas: Iterable[str]) -> str:
+    changed = True
+    while changed:
+        changed = False
+        for p in (*sorted(areas, key=len, reverse=True), *PREFIXES):
+            if part.startswith(p) and len(part) - len(p) >= 2:
+                part, changed = part[len(p) :], True
+        for s in SUFFIXES:
+            if part.endswith(s) and len(part) - len(s) >= 2:
+                part, changed = part[: -len(s)], True
+    return part
+
+
+def data_words(catalog: Catalog) -> set[str]:
+    """Words of this catalogue that must stay whole: names, titles, units, quoted phrases."""
+    areas = [a.name for a in catalog.areas.values()]
+    names: list[str] = list(areas)
+    texts: list[str] = []
+    for p in catalog.pilots.values():
+        names += [p.name, *p.lead_units, *p.participating_units]
+        if p.approving_body:
+            names.append(p.approving_body)
+        texts += [p.summary or "", p.goals or "", *(q for q in p.quote)]
+    for e in catalog.experiences.values():
+        names.append(e.title)
+        names += [a.body for a in e.adoptions]
+        texts += [e.summary, *e.quote]
+    for c in catalog.coverage.values():
+        names += [c.outlet, c.column or "", c.title or ""]
+        texts.append(c.covers)
+    for ev in catalog.events.values():
+        texts.append(ev.title)  # long phrases: only their quoted names
+        names += [ev.organiser or "", ev.place or ""]
+    for ev in catalog.evaluations.values():
+        names += [ev.evaluator, ev.subject]
+    for s in catalog.sources.values():
+        texts.append(s.title)
+        names.append(s.publisher or "")
+    words: set[str] = set()
+    for name in names + texts:
+        for m in QUOTED.finditer(name):
+            words.add(m.group(1))
+    for name in names:
+        for part in PUNCT_SPLIT.split(name):
+            if 2 <= len(part) <= 16 and RUN.fullmatch(normalize(part)):
+                words.add(part)
+                core = _strip_affixes(part, areas)
+                if core != part and len(core) >= 2:
+                    words.add(core)
+    return {normalize(w) for w in words if RUN.fullmatch(normalize(w))}
+
+
+class Segmenter:
+    """jieba (without HMM, so results depend only on the dictionary) plus the data's words."""
+
+    def __init__(self, words: Iterable[str] = ()):
+        jieba = _load_jieba()
+        self.tok = jieba.Tokenizer()
+        self.tok.initialize()
+        for w in sorted(words):
+            # A frequency high enough that the word is always cut whole.
+            self.tok.add_word(w, freq=max(self.tok.suggest_freq(w, False), 1000) * 10)
+        self.freq = self.tok.FREQ
+        self._cut = lru_cache(maxsize=200_000)(self._cut_run)
+
+    def _cut_run(self, run: str) -> tuple[tuple[str, float], ...]:
+        if not ("\u3007" <= run[0] <= "\ufaff"):
+            return ((run, 1.0),)
+        out: list[tuple[str, float]] = []
+        for tok in self.tok.cut(run, HMM=False):
+            out.append((tok, 1.0))
+            n = len(tok)
+            if n > 2:
+                # every dictionary word inside a longer token (资产收益扶贫 -> 资产, 收益, 扶贫)
+                for size in range(n - 1, 1, -1):
+                    for i in range(n - size + 1):
+                        sub = tok[i : i + size]
+                        if self.freq.get(sub):
+                            out.append((sub, 0.5))
+        return tuple(out)
+
+    def terms(self, text: str) -> Iterator[tuple[str, float]]:
+        for m in RUN.finditer(normalize(text)):
+            yield from self._cut(m.group(0))
+
+
+# --- page text -----------------------------------------------------------------------
+
+
+class _ArticleText(HTMLParser):
+    """Visible text of the article: the title (h1) and the rest, in blocks."""
+
+    BLOCKS = {"p", "li", "h1", "h2", "h3", "h4", "div", "tr", "blockquote", "dl", "ul", "ol", "table"}
+    SKIP_CLASSES = {"headerlink", "kb-none", "kb-badges"}
+
+    def __init__(self) -> None:
+        super().__init__(convert_charrefs=True)
+        self.title: list[str] = []
+        self.blocks: list[str] = []
+        self.cur: list[str] = []
+        self.stack: list[tuple[str, bool, bool]] = []  # tag, skipping, in_title
+        self.skip = 0
+        self.in_title = False
+
+    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+        if tag in ("br", "img", "hr", "input", "meta", "link", "wbr"):
+            if tag == "br":
+                self.cur.append(" ")
+            return
+        classes = set((dict(attrs).get("class") or "").split())
+        skipping = bool(classes & self.SKIP_CLASSES) or tag in ("script", "style", "svg", "h2")
+        if tag in self.BLOCKS:
+            self._flush()
+        if tag == "dt":
+            self.cur.append("")
+        self.stack.append((tag, skipping, tag == "h1"))
+        if skipping:
+            self.skip += 1
+        if tag == "h1":
+            self.in_title = True
+
+    def handle_endtag(self, tag: str) -> None:
+        while self.stack:
+            t, skipping, was_title = self.stack.pop()
+            if skipping:
+                self.skip -= 1
+            if was_title:
+                self._flush()
+                self.in_title = False
+            if t == "dt" and not self.skip:
+                self.cur.append("：")
+            if t in self.BLOCKS:
+                self._flush()
+            if t == tag:
+                break
+
+    def handle_data(self, data: str) -> None:
+        if self.skip:
+            return
+        if self.in_title:
+            self.title.append(data)
+        else:
+            self.cur.append(data)
+
+    def _flush(self) -> None:
+        text = re.sub(r"\s+", " ", "".join(self.cur)).strip()
+        self.cur = []
+        if text and not text.endswith("：未公开") and not text.endswith("："):
+            self.blocks.append(text)
+
+
+def page_text(html_text: str) -> tuple[str, str]:
+    """(title, body text) of a built page's article."""
+    start = html_text.find("<article")
+    end = html_text.find("</article>", start)
+    parser = _ArticleText()
+    parser.feed(html_text[start:end] if start >= 0 and end > start else "")
+    parser.close()
+    parser._flush()
+    title = re.sub(r"\s+", " ", "".join(parser.title)).strip()
+    return title, "\n".join(parser.blocks)
+
+
+# --- documents -----------------------------------------------------------------------
+
+
+@dataclass
+class Doc:
+    coll: str
+    uri: str
+    url: str
+    level: str | None = None
+    status: str | None = None
+    domains: list[str] = field(default_factory=list)
+    areas: list[str] = field(default_factory=list)  # area ids
+    title: str = ""
+    text: str = ""
+
+
+def documents(catalog: Catalog, directory_urls: bool) -> list[Doc]:
+    docs: list[Doc] = []
+
+    def add(coll: str, uri: str, **facets: Any) -> None:
+        docs.append(Doc(coll, uri, dest_url(uri, directory_urls), **facets))
+
+    for p in catalog.pilots.values():
+        add(
+            "pilots",
+            record_uri("pilots", p.id),
+            level=p.level.value if p.level else None,
+            status=p.status.value if p.status else None,
+            domains=[d.value for d in p.domains],
+            areas=list(p.areas),
+        )
+    for e in catalog.experiences.values():
+        add(
+            "experiences",
+            record_uri("experiences", e.id),
+            domains=[d.value for d in e.domains],
+            areas=list(e.areas),
+        )
+    for c in catalog.coverage.values():
+        add("coverage", record_uri("coverage", c.id), areas=list(c.areas))
+    for ev in catalog.events.values():
+        add("events", record_uri("events", ev.id), areas=list(ev.areas))
+    for a in catalog.areas.values():
+        add("areas", record_uri("areas", a.id), areas=[a.id])
+    for s in catalog.sources.values():
+        add("sources", record_uri("sources", s.id))
+    if catalog.evaluations:
+        add("evaluations", "evaluations/index.md")
+    add("stats", "stats/index.md")
+    return docs
+
+
+def _html_path(site_dir: Path, url: str) -> Path:
+    return site_dir / (url + "index.html" if url.endswith("/") or url == "" else url)
+
+
+# --- encoding ------------------------------------------------------------------------
+
+DIGITS = "0123456789abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ_-"
+
+
+def varint(n: int) -> str:
+    """Base-32 digits, low first: 0-9a-v ends a number, w-zA-Z_- (the same digits + 32) continues."""
+    out = []
+    while n >= 32:
+        out.append(DIGITS[32 + (n & 31)])
+        n >>= 5
+    out.append(DIGITS[n])
+    return "".join(out)
+
+
+def encode_postings(postings: list[tuple[int, int]]) -> str:
+    prev = 0
+    out = []
+    for doc, impact in sorted(postings):
+        out.append(varint(doc - prev) + DIGITS[impact])
+        prev = doc
+    return "".join(out)
+
+
+def bitset(ids: Iterable[int], n: int) -> str:
+    """Documents as a bitset, 6 documents per character."""
+    bits = [0] * ((n + 5) // 6)
+    for i in ids:
+        bits[i // 6] |= 1 << (i % 6)
+    return "".join(DIGITS[b] for b in bits)
+
+
+def shard_key(term: str, split: set[str]) -> str:
+    if term[0] in split and len(term) > 1:
+        return term[:2]
+    return term[0]
+
+
+def key_file(key: str) -> str:
+    return "-".join(f"{ord(c):x}" for c in key)
+
+
+# --- scoring -------------------------------------------------------------------------
+
+K1 = 1.2
+B = 0.5
+TITLE_WEIGHT = 6.0
+
+
+def impacts(
+    title_terms: list[tuple[str, float]], body_terms: list[tuple[str, float]], title: str, avg_len: float
+) -> dict[str, int]:
+    """Impact 0-63 of each term in one document: BM25-like saturation of weighted counts,
+    plus a bonus when the title contains the term, larger the more of the title it covers."""
+    tf: dict[str, float] = defaultdict(float)
+    for t, w in title_terms:
+        tf[t] += TITLE_WEIGHT * w
+    for t, w in body_terms:
+        tf[t] += w
+    length = len(body_terms) + len(title_terms)
+    norm = K1 * (1 - B + B * length / avg_len)
+    bare = re.sub(r"[^0-9a-z\u3007-\ufaff.]", "", normalize(title))
+    out: dict[str, int] = {}
+    for t, f in tf.items():
+        score = 36 * f * (K1 + 1) / (f + norm) / (K1 + 1)
+        if t in bare:
+            score += 8 + 19 * len(t) / max(len(bare), 1)
+        out[t] = max(1, min(63, round(score)))
+    return out
+
+
+# --- the index -----------------------------------------------------------------------
+
+
+@dataclass
+class IndexStats:
+    documents: int
+    terms: int
+    files: int
+    bytes: int
+
+
+def build_index(catalog: Catalog, site_dir: Path, directory_urls: bool = True) -> IndexStats:
     """Write the search index into ``site_dir`` (called after the pages are built)."""
-    raise NotImplementedError("search index not built yet")
+    out = site_dir / INDEX_DIR
+    if out.exists():
+        shutil.rmtree(out)
+    docs = documents(catalog, directory_urls)
+    for d in docs:
+        path = _html_path(site_dir, d.url)
+        d.title, d.text = page_text(path.read_text(encoding="utf-8"))
+    seg = Segmenter(data_words(catalog))
+    per_doc: list[tuple[list[tuple[str, float]], list[tuple[str, float]]]] = []
+    for d in docs:
+        per_doc.append((list(seg.terms(d.title)), list(seg.terms(d.text))))
+    avg_len = sum(len(a) + len(b) for a, b in per_doc) / max(len(per_doc), 1)
+    postings: dict[str, list[tuple[int, int]]] = defaultdict(list)
+    for i, (d, (tt, bt)) in enumerate(zip(docs, per_doc, strict=True)):
+        for t, imp in impacts(tt, bt, d.title, avg_len).items():
+            postings[t].append((i, imp))
+
+    files: dict[str, str] = {}
+    # overflow of capped terms, and the shard entries
+    entries: dict[str, list[Any]] = {}
+    n_more = 0
+    for term in sorted(postings):
+        plist = postings[term]
+        entry: list[Any] = [term, len(plist)]
+        if len(plist) > CAP:
+            ranked = sorted(plist, key=lambda p: (-p[1], p[0]))
+            entry.append(encode_postings(ranked[:CAP]))
+            entry.append(n_more)
+            files[f"x/{n_more}.txt"] = encode_postings(ranked[CAP:])
+            n_more += 1
+        else:
+            entry.append(encode_postings(plist))
+        entries[term] = entry
+    by_first: dict[str, list[str]] = defaultdict(list)
+    for term in entries:
+        by_first[term[0]].append(term)
+    split: set[str] = set()
+    for first, terms in by_first.items():
+        size = sum(len(json.dumps(entries[t], ensure_ascii=False).encode()) for t in terms)
+        if size > SHARD_LIMIT and len(terms) > 1:
+            split.add(first)
+    shards: dict[str, list[list[Any]]] = defaultdict(list)
+    for term, entry in entries.items():
+        shards[shard_key(term, split)].append(entry)
+    for key, rows in shards.items():
+        files[f"t/{key_file(key)}.json"] = _json(rows)
+
+    # documents
+    type_counts: dict[str, int] = defaultdict(int)
+    facet_docs: dict[tuple[str, str], list[int]] = defaultdict(list)
+    area_names = {a.id: a.name for a in catalog.areas.values()}
+    for i, d in enumerate(docs):
+        slug, label = TYPES[d.coll]
+        type_counts[slug] += 1
+        facet_docs[("type", slug)].append(i)
+        if d.level:
+            facet_docs[("level", ENUM_SLUGS[Level][d.level])].append(i)
+        if d.status:
+            facet_docs[("status", ENUM_SLUGS[Status][d.status])].append(i)
+        for dom in d.domains:
+            facet_docs[("domain", ENUM_SLUGS[Domain][dom])].append(i)
+        for a in d.areas:
+            facet_docs[("area", a)].append(i)
+        files[f"d/{i}.json"] = _json(
+            {
+                "u": d.url,
+                "t": d.title,
+                "k": label,
+                "l": d.level,
+                "s": d.status,
+                "d": d.domains,
+                "a": [area_names[a] for a in d.areas if a in area_names],
+                "x": d.text[:SNIPPET_TEXT_LIMIT],
+            }
+        )
+    n = len(docs)
+    facet_values: dict[str, list[list[Any]]] = {
+        "type": [[s, lab] for c, (s, lab) in TYPES.items() if type_counts.get(s)],
+        "level": [[ENUM_SLUGS[Level][m.value], m.value] for m in Level],
+        "domain": [[ENUM_SLUGS[Domain][m.value], m.value] for m in Domain],
+        "area": [[a.id, a.name] for a in catalog.areas.values()],
+        "status": [[ENUM_SLUGS[Status][m.value], m.value] for m in Status],
+    }
+    for facet, values in facet_values.items():
+        kept = []
+        for slug, label in values:
+            ids = facet_docs.get((facet, slug), [])
+            if ids:
+                files[f"f/{facet}/{slug}.txt"] = bitset(ids, n)
+                kept.append([slug, label, len(ids)])
+        facet_values[facet] = kept
+    build = hashlib.sha256("".join(f"{k}\0{v}" for k, v in sorted(files.items())).encode()).hexdigest()[:12]
+    files["manifest.json"] = _json(
+        {"v": 1, "build": build, "n": n, "cap": CAP, "split": "".join(sorted(split)), "facets": facet_values}
+    )
+    total = 0
+    for rel, content in files.items():
+        target = out / rel
+        target.parent.mkdir(parents=True, exist_ok=True)
+        data = content.encode("utf-8")
+        target.write_bytes(data)
+        total += len(data)
+    stats = IndexStats(n, len(entries), len(files), total)
+    log.info(
+        "pilotkb: search index: %d documents, %d terms, %d files, %d bytes",
+        n,
+        len(entries),
+        len(files),
+        total,
+    )
+    return stats
+
+
+def _json(value: Any) -> str:
+    return json.dumps(value, ensure_ascii=False, separators=(",", ":"))

@@ -1,1 +1,497 @@
-/* search UI */
+/* Site search over the static index in assets/search/index/ (see pilotkb/search.py).
+ *
+ * A query is split like the pages were: CJK runs are segmented with the index's own
+ * vocabulary (all terms starting with the rest of the query, else the longest term),
+ * ASCII words are taken whole. Only the shards of the query's terms, the top results'
+ * documents and, when filtering, the facet bitsets are fetched. Data text is only ever
+ * inserted with textContent.
+ */
+(function () {
+  "use strict";
+  var script = document.currentScript;
+  if (!script || !window.fetch || !window.URL || !String.prototype.normalize) return;
+  var INDEX = new URL("index/", script.src);
+  var ROOT = new URL("../../", script.src);
+  var DIGITS = "0123456789abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ_-";
+  var VAL = {};
+  for (var i = 0; i < DIGITS.length; i++) VAL[DIGITS[i]] = i;
+  var RUN = /[\u3007\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff]+|[a-z0-9]+(?:\.[0-9]+)*/g;
+  var PAGE = 10;
+  var FACETS = [
+    ["type", "全部类型"],
+    ["level", "全部层级"],
+    ["domain", "全部领域"],
+    ["area", "全部地区"],
+    ["status", "全部状态"],
+  ];
+
+  /* --- index ------------------------------------------------------------------- */
+  var manifest = null;
+  var files = {};
+
+  function load(path, json) {
+    if (!files[path]) {
+      var url = new URL(path, INDEX);
+      if (manifest) url.search = "v=" + manifest.build;
+      files[path] = fetch(url.href).then(function (r) {
+        if (!r.ok) {
+          if (r.status === 404) return null;
+          throw new Error(r.status + " " + path);
+        }
+        return json ? r.json() : r.text();
+      });
+      files[path].catch(function () { delete files[path]; });
+    }
+    return files[path];
+  }
+
+  function ready() {
+    if (manifest) return Promise.resolve(manifest);
+    return load("manifest.json", true).then(function (m) {
+      manifest = m;
+      return m;
+    });
+  }
+
+  function shardFile(key) {
+    return "t/" + Array.from(key).map(function (c) { return c.codePointAt(0).toString(16); }).join("-") + ".json";
+  }
+
+  var shards = {};
+  function shard(key) {
+    if (!shards[key]) {
+      shards[key] = load(shardFile(key), true).then(function (rows) {
+        var map = {};
+        (rows || []).forEach(function (r) { map[r[0]] = r; });
+        return { rows: rows || [], map: map };
+      });
+    }
+    return shards[key];
+  }
+
+  function keyOf(s) {
+    return s.length > 1 && manifest.split.indexOf(s[0]) >= 0 ? s.slice(0, 2) : s[0];
+  }
+
+  function decode(text, out) {
+    var doc = 0, n = 0, shift = 0;
+    for (var i = 0; i < text.length; i++) {
+      var v = VAL[text[i]];
+      if (v >= 32) {
+        n += (v - 32) * Math.pow(32, shift);
+        shift++;
+        continue;
+      }
+      doc += n + v * Math.pow(32, shift);
+      out.push(doc, VAL[text[++i]]);
+      n = 0;
+      shift = 0;
+    }
+    return out;
+  }
+
+  /* --- query ------------------------------------------------------------------- */
+  function normalize(s) { return s.normalize("NFKC").toLowerCase(); }
+
+  // One group per query word: the index terms it matches (the word itself, or the
+  // terms it begins). A document must match every group to rank first.
+  function segment(run) {
+    var groups = [];
+    function step(i) {
+      if (i >= run.length) return Promise.resolve(groups);
+      var rest = run.slice(i);
+      return shard(keyOf(rest)).then(function (sh) {
+        var ascii = rest.charCodeAt(0) < 128;
+        var starts = sh.rows.filter(function (r) { return r[0].lastIndexOf(rest, 0) === 0; });
+        if (starts.length && (ascii || rest.length > 1 || run.length === 1)) {
+          groups.push({ text: rest, rows: starts });
+          return groups;
+        }
+        for (var len = rest.length - 1; len >= 2; len--) {
+          var row = sh.map[rest.slice(0, len)];
+          if (row) {
+            groups.push({ text: row[0], rows: [row] });
+            return step(i + len);
+          }
+        }
+        var single = keyOf(rest) === rest[0] ? Promise.resolve(sh) : shard(rest[0]);
+        return single.then(function (s1) {
+          var r1 = s1.map[rest[0]];
+          if (r1) groups.push({ text: rest[0], rows: [r1] });
+          return step(i + 1);
+        });
+      });
+    }
+    return step(0);
+  }
+
+  function parse(query) {
+    var runs = normalize(query).match(RUN) || [];
+    return Promise.all(runs.map(segment)).then(function (lists) {
+      var groups = [].concat.apply([], lists);
+      return groups.filter(function (g) { return g.rows.length; });
+    });
+  }
+
+  function postingsOf(row, full) {
+    var list = decode(row[2], []);
+    if (!full || row[3] === undefined) return Promise.resolve(list);
+    return load("x/" + row[3] + ".txt", false).then(function (more) { return decode(more || "", list); });
+  }
+
+  function facetSets(filters) {
+    var keys = Object.keys(filters).filter(function (k) { return filters[k]; });
+    return Promise.all(keys.map(function (k) {
+      return load("f/" + k + "/" + filters[k] + ".txt", false).then(function (bits) { return bits || ""; });
+    }));
+  }
+
+  function has(bits, doc) {
+    var c = bits[Math.floor(doc / 6)];
+    return c !== undefined && ((VAL[c] >> (doc % 6)) & 1) === 1;
+  }
+
+  // Ranked document ids: most query words matched first, then the summed impacts.
+  function rank(groups, filters, full) {
+    var n = manifest.n;
+    var capped = false;
+    var jobs = [];
+    groups.forEach(function (g, gi) {
+      g.rows.forEach(function (row) {
+        if (row[3] !== undefined && !full) capped = true;
+        var idf = Math.log(1 + (n - row[1] + 0.5) / (row[1] + 0.5));
+        var weight = idf * (row[0] === g.text ? 1 : 0.8);
+        jobs.push(postingsOf(row, full).then(function (p) { return [gi, weight, p]; }));
+      });
+    });
+    return Promise.all([Promise.all(jobs), facetSets(filters)]).then(function (res) {
+      var best = {};
+      res[0].forEach(function (job) {
+        var gi = job[0], w = job[1], p = job[2];
+        for (var i = 0; i < p.length; i += 2) {
+          var d = p[i], s = w * p[i + 1];
+          var b = best[d] || (best[d] = new Array(groups.length).fill(0));
+          if (s > b[gi]) b[gi] = s;
+        }
+      });
+      var sets = res[1];
+      var hits = [];
+      Object.keys(best).forEach(function (k) {
+        var d = +k;
+        for (var i = 0; i < sets.length; i++) if (!has(sets[i], d)) return;
+        var b = best[k], matched = 0, score = 0;
+        for (var j = 0; j < b.length; j++) if (b[j] > 0) { matched++; score += b[j]; }
+        hits.push([d, matched, score]);
+      });
+      hits.sort(function (a, b) { return b[1] - a[1] || b[2] - a[2] || a[0] - b[0]; });
+      return { hits: hits, capped: capped, all: groups.length };
+    });
+  }
+
+  /* --- rendering --------------------------------------------------------------- */
+  function el(tag, cls, text) {
+    var e = document.createElement(tag);
+    if (cls) e.className = cls;
+    if (text !== undefined) e.textContent = text;
+    return e;
+  }
+
+  function occurrences(text, words) {
+    var lower = text.toLowerCase(), found = [];
+    words.forEach(function (w, wi) {
+      for (var at = lower.indexOf(w); at >= 0 && found.length < 500; at = lower.indexOf(w, at + w.length)) {
+        found.push([at, at + w.length, wi]);
+      }
+    });
+    found.sort(function (a, b) { return a[0] - b[0] || b[1] - a[1]; });
+    var out = [], end = -1;
+    found.forEach(function (f) { if (f[0] >= end) { out.push(f); end = f[1]; } });
+    return out;
+  }
+
+  // Text with the query words wrapped in <mark>, as DOM nodes (never HTML).
+  function marked(parent, text, words, from, to) {
+    var pos = from;
+    occurrences(text, words).forEach(function (o) {
+      if (o[0] < from || o[1] > to) return;
+      parent.appendChild(document.createTextNode(text.slice(pos, o[0])));
+      parent.appendChild(el("mark", "", text.slice(o[0], o[1])));
+      pos = o[1];
+    });
+    parent.appendChild(document.createTextNode(text.slice(pos, to)));
+  }
+
+  function snippet(text, words) {
+    text = text.replace(/\s*\n\s*/g, "　");
+    var occ = occurrences(text, words);
+    var start = 0;
+    if (occ.length) {
+      var bestN = -1;
+      occ.forEach(function (o) {
+        var seen = {};
+        occ.forEach(function (p) { if (p[0] >= o[0] && p[0] < o[0] + 60) seen[p[2]] = 1; });
+        var k = Object.keys(seen).length;
+        if (k > bestN) { bestN = k; start = o[0]; }
+      });
+      start = Math.max(0, start - 24);
+    }
+    var end = Math.min(text.length, start + 120);
+    var p = el("p", "kb-search-snippet");
+    if (start > 0) p.appendChild(document.createTextNode("…"));
+    marked(p, text, words, start, end);
+    if (end < text.length) p.appendChild(document.createTextNode("…"));
+    return p;
+  }
+
+  function item(doc, words) {
+    var li = el("li", "md-search-result__item kb-search-result");
+    var a = el("a", "md-search-result__link");
+    a.href = new URL(doc.u, ROOT).href;
+    a.tabIndex = -1;
+    var art = el("article", "md-search-result__article md-typeset");
+    var h = el("h1");
+    marked(h, doc.t, words, 0, doc.t.length);
+    var meta = el("p", "kb-search-meta");
+    meta.appendChild(el("span", "kb-search-type", doc.k));
+    [doc.l, (doc.a || []).join("、"), (doc.d || []).join("、"), doc.s].forEach(function (v) {
+      if (v) meta.appendChild(el("span", "kb-search-facet", v));
+    });
+    art.appendChild(h);
+    art.appendChild(meta);
+    art.appendChild(snippet(doc.x || "", words));
+    a.appendChild(art);
+    li.appendChild(a);
+    return li;
+  }
+
+  /* --- one search box: input, facets, results ---------------------------------- */
+  function Searcher(input, facetsBox, meta, list, onResults) {
+    this.input = input;
+    this.facetsBox = facetsBox;
+    this.meta = meta;
+    this.list = list;
+    this.onResults = onResults || function () {};
+    this.filters = {};
+    this.seq = 0;
+    this.shown = 0;
+    var self = this;
+    var timer = null;
+    input.addEventListener("input", function () {
+      clearTimeout(timer);
+      timer = setTimeout(function () { self.run(); }, 60);
+    });
+  }
+
+  Searcher.prototype.facets = function () {
+    var self = this;
+    if (this.facetsBox.firstChild) return;
+    FACETS.forEach(function (f) {
+      var values = manifest.facets[f[0]] || [];
+      if (values.length < 2 && f[0] !== "type") return;
+      var sel = el("select", "kb-search-select");
+      sel.name = f[0];
+      sel.setAttribute("aria-label", f[1]);
+      sel.appendChild(el("option", "", f[1])).value = "";
+      values.forEach(function (v) {
+        var o = el("option", "", v[1]);
+        o.value = v[0];
+        sel.appendChild(o);
+      });
+      sel.addEventListener("change", function () {
+        self.filters[f[0]] = sel.value;
+        self.run();
+      });
+      self.facetsBox.appendChild(sel);
+    });
+  };
+
+  Searcher.prototype.run = function (full) {
+    var self = this, seq = ++this.seq, query = this.input.value.trim();
+    return ready().then(function () {
+      self.facets();
+      self.facetsBox.hidden = !query;
+      if (!query) {
+        self.list.textContent = "";
+        self.meta.textContent = "键入以开始搜索";
+        self.result = null;
+        return null;
+      }
+      var filtering = Object.keys(self.filters).some(function (k) { return self.filters[k]; });
+      return parse(query).then(function (groups) {
+        return rank(groups, self.filters, full || filtering).then(function (r) {
+          if (seq !== self.seq) return null;
+          r.words = groups.map(function (g) { return g.text; }).sort(function (a, b) { return b.length - a.length; });
+          self.result = r;
+          self.full = full || filtering;
+          self.list.textContent = "";
+          self.shown = 0;
+          var count = r.hits.length;
+          self.meta.textContent = count
+            ? "找到 " + count + (r.capped && !self.full ? "+" : "") + " 个符合条件的结果"
+            : "没有找到符合条件的结果";
+          return self.more();
+        });
+      });
+    }).catch(function () {
+      if (seq === self.seq) self.meta.textContent = "搜索暂时不可用，请稍后再试";
+    });
+  };
+
+  // Show the next page of results, in order, each as soon as it and those before it are in.
+  Searcher.prototype.more = function () {
+    var self = this, r = this.result, seq = this.seq;
+    var old = this.list.querySelector(".kb-search-more");
+    if (old) old.remove();
+    if (!r) return null;
+    if (this.shown >= r.hits.length && r.capped && !this.full) return this.run(true);
+    var page = r.hits.slice(this.shown, this.shown + PAGE);
+    this.shown += page.length;
+    var docs = page.map(function (h) { return load("d/" + h[0] + ".json", true); });
+    var chain = Promise.resolve();
+    docs.forEach(function (p) {
+      chain = chain.then(function () { return p; }).then(function (doc) {
+        if (seq !== self.seq || !doc) return;
+        self.list.appendChild(item(doc, r.words));
+        self.onResults();
+      });
+    });
+    return chain.then(function () {
+      if (seq !== self.seq) return;
+      if (self.shown < r.hits.length || (r.capped && !self.full)) {
+        var li = el("li", "md-search-result__item kb-search-more");
+        var b = el("button", "md-search-result__link", "显示更多结果");
+        b.type = "button";
+        b.addEventListener("click", function () { self.more(); });
+        li.appendChild(b);
+        self.list.appendChild(li);
+      }
+    });
+  };
+
+  /* --- keyboard: / or s opens, arrows move, Enter opens, Esc closes ------------ */
+  function typing(t) {
+    return t && (t.isContentEditable || /^(INPUT|TEXTAREA|SELECT)$/.test(t.tagName));
+  }
+
+  function arrows(container, input, e) {
+    var links = Array.prototype.slice.call(container.querySelectorAll(".md-search-result__link"));
+    if (!links.length) return false;
+    var at = links.indexOf(document.activeElement);
+    if (e.key === "ArrowDown") at = at < 0 ? 0 : Math.min(at + 1, links.length - 1);
+    else if (at <= 0) { input.focus(); e.preventDefault(); return true; }
+    else at -= 1;
+    links[at].focus();
+    links[at].scrollIntoView({ block: "nearest" });
+    e.preventDefault();
+    return true;
+  }
+
+  function mountHeader() {
+    var box = document.querySelector(".kb-search");
+    var toggle = document.getElementById("__search");
+    if (!box || !toggle) return;
+    var input = box.querySelector(".md-search__input");
+    var form = box.querySelector(".md-search__form");
+    var s = new Searcher(
+      input,
+      box.querySelector(".kb-search-facets"),
+      box.querySelector(".md-search-result__meta"),
+      box.querySelector(".md-search-result__list")
+    );
+    function open() {
+      if (!toggle.checked) {
+        toggle.checked = true;
+        toggle.dispatchEvent(new Event("change"));
+      }
+      input.focus();
+      ready().then(function () { s.facets(); });
+    }
+    function close() {
+      if (toggle.checked) {
+        toggle.checked = false;
+        toggle.dispatchEvent(new Event("change"));
+      }
+      if (box.contains(document.activeElement)) document.activeElement.blur();
+    }
+    toggle.addEventListener("change", function () {
+      document.body.classList.toggle("kb-search-open", toggle.checked);
+      if (!toggle.checked && box.contains(document.activeElement)) document.activeElement.blur();
+    });
+    input.addEventListener("focus", function () { if (!toggle.checked) open(); });
+    var button = document.querySelector(".kb-search-button");
+    if (button) {
+      button.addEventListener("click", function (e) {
+        e.preventDefault();
+        open();
+      });
+    }
+    form.addEventListener("submit", function (e) {
+      e.preventDefault();
+      var first = box.querySelector(".md-search-result__link[href]");
+      if (first) first.click();
+    });
+    form.addEventListener("reset", function () {
+      setTimeout(function () { s.run(); input.focus(); }, 0);
+    });
+    document.addEventListener("keydown", function (e) {
+      if (e.ctrlKey || e.metaKey || e.altKey) return;
+      if (toggle.checked) {
+        if (e.key === "Escape") { close(); e.preventDefault(); }
+        else if ((e.key === "ArrowDown" || e.key === "ArrowUp") && !(e.target && e.target.tagName === "SELECT")) {
+          arrows(box, input, e);
+        }
+        return;
+      }
+      if ((e.key === "/" || e.key === "s" || e.key === "S") && !typing(e.target)) {
+        e.preventDefault();
+        open();
+      }
+    });
+  }
+
+  function mountPage() {
+    var host = document.querySelector("[data-kb-search-page]");
+    if (!host) return;
+    host.textContent = "";
+    var form = el("form", "kb-search-page__form");
+    form.setAttribute("role", "search");
+    var input = el("input", "kb-search-page__input");
+    input.type = "search";
+    input.name = "q";
+    input.placeholder = "搜索试点、经验、报道、活动、地区……";
+    input.setAttribute("aria-label", "搜索");
+    input.autocomplete = "off";
+    form.appendChild(input);
+    var facets = el("div", "kb-search-facets");
+    var result = el("div", "md-search-result kb-search-page__result");
+    var meta = el("div", "md-search-result__meta", "键入以开始搜索");
+    var list = el("ol", "md-search-result__list");
+    result.appendChild(meta);
+    result.appendChild(list);
+    host.appendChild(form);
+    host.appendChild(facets);
+    host.appendChild(result);
+    var s = new Searcher(input, facets, meta, list);
+    form.addEventListener("submit", function (e) {
+      e.preventDefault();
+      var first = list.querySelector(".md-search-result__link[href]");
+      if (first) first.click();
+    });
+    input.addEventListener("keydown", function (e) {
+      if (e.key === "ArrowDown") arrows(host, input, e);
+    });
+    list.addEventListener("keydown", function (e) {
+      if (e.key === "ArrowDown" || e.key === "ArrowUp") arrows(host, input, e);
+    });
+    var q = new URLSearchParams(location.search).get("q");
+    if (q) input.value = q;
+    s.run();
+  }
+
+  function start() {
+    mountHeader();
+    mountPage();
+  }
+  if (document.readyState === "loading") document.addEventListener("DOMContentLoaded", start);
+  else start();
+})();

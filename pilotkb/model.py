@@ -309,6 +309,24 @@ class Figure(Record):
     pilots: list[Ref] = Field(default_factory=list, description="所属试点")
     areas: list[Ref] = Field(default_factory=list, description="所属地区")
     group: str | None = Field(None, description="分组，用于统计页排列，如“试点总量”“经济指标”")
+    catalogue: str | None = Field(
+        None,
+        description="与本库收录数对照的范围：“全部试点”，或“层级:国家级”“领域:经济体制”“状态:已完成销号”等",
+    )
+
+    @field_validator("catalogue")
+    @classmethod
+    def _catalogue_scope(cls, value: str | None) -> str | None:
+        if value is None or value == "全部试点":
+            return value
+        facet, _, label = value.partition(":")
+        enum = {"层级": Level, "领域": Domain, "状态": Status}.get(facet)
+        if enum is None or label not in {m.value for m in enum}:
+            raise ValueError(
+                f"对照范围“{value}”无效；允许：全部试点，或 层级:国家级/省级/市级、"
+                "领域:经济体制 等、状态:争取中/推进中/已完成销号/已清理"
+            )
+        return value
 
 
 class Catalogue(_Model):

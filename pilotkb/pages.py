@@ -437,20 +437,31 @@ class Site:
             return self.render("block_domains.md.j2", here, rows=self.facet_values()["domain"])
         if name == "recent":
             items = sorted(
-                ((u.date or "", p, u) for p in self.cat.pilots.values() for u in p.updates),
+                ((u.date, p, u) for p in self.cat.pilots.values() for u in p.updates if u.date),
                 key=lambda t: t[0],
                 reverse=True,
             )[: self.settings.recent_updates]
             return self.render("block_recent.md.j2", here, items=items)
         if name == "reported_vs_catalogue":
-            return self.render(
-                "block_reported.md.j2",
-                here,
-                figures=[f for f in self.cat.figures.values() if f.group == "试点总量"],
-                counts=self.counts(),
-                facets=self.facet_values(),
-            )
+            return self.render("block_reported.md.j2", here, rows=self.reported_vs_catalogue())
         raise KeyError(f"unknown block {name!r}")
+
+    def reported_vs_catalogue(self) -> list[dict[str, Any]]:
+        """Each reported total beside the number of named pilots the catalogue holds."""
+        rows = []
+        facet_of = {"层级": "level", "领域": "domain", "状态": "status"}
+        for fig in self.cat.figures.values():
+            if not fig.catalogue:
+                continue
+            if fig.catalogue == "全部试点":
+                held, to = len(self.cat.pilots), "browse/all.md"
+            else:
+                name, _, label = fig.catalogue.partition(":")
+                facet = facet_of[name]
+                held = next(len(m) for lab, _, m in self.facet_values()[facet] if lab == label)
+                to = facet_uri(facet, facet_slug(facet, label))
+            rows.append({"figure": fig, "held": held, "to": to})
+        return rows
 
     def counts(self) -> dict[str, int]:
         return {coll: len(getattr(self.cat, coll)) for coll in self.cat.collection_names()}

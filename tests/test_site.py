@@ -58,7 +58,7 @@ def test_evaluations_and_figures_are_rows_with_their_values(real_site):
 def test_pilot_pages_show_metrics_exactly_as_written(real_site):
     for rec in RAW.get("pilots") or []:
         page = parse(site_page(real_site, f"pilots/{rec['id']}/"))
-        values = [td.text for td in page.find("td", class_="kb-value")]
+        values = [el.text for el in page.find("strong", class_="kb-value")]
         assert values == [m["value"] for m in rec.get("metrics") or []]
         sources = page.find("ol", class_="kb-sources")[0].text
         quotes = rec["quote"] if isinstance(rec["quote"], list) else [rec["quote"]]

@@ -212,9 +212,10 @@ class _ArticleText(HTMLParser):
     def __init__(self) -> None:
         super().__init__(convert_charrefs=True)
         self.title: list[str] = []
-        self.blocks: list[str] = []
+        self.blocks: list[tuple[str, float]] = []
+        self.quoted = 0  # inside a source quote or citation: repeated on many pages
         self.cur: list[str] = []
-        self.stack: list[tuple[str, bool, bool]] = []  # tag, skipping, in_title
+        self.stack: list[tuple[str, bool, bool, bool]] = []  # tag, skipping, in_title, quoted
         self.skip = 0
         self.in_title = False
 
@@ -229,17 +230,23 @@ class _ArticleText(HTMLParser):
             self._flush()
         if tag == "dt":
             self.cur.append("")
-        self.stack.append((tag, skipping, tag == "h1"))
+        quoted = tag == "blockquote" or "kb-sources" in classes
+        self.stack.append((tag, skipping, tag == "h1", quoted))
         if skipping:
             self.skip += 1
+        if quoted:
+            self.quoted += 1
         if tag == "h1":
             self.in_title = True
 
     def handle_endtag(self, tag: str) -> None:
         while self.stack:
-            t, skipping, was_title = self.stack.pop()
+            t, skipping, was_title, quoted = self.stack.pop()
             if skipping:
                 self.skip -= 1
+            if quoted:
+                self._flush()
+                self.quoted -= 1
             if was_title:
                 self._flush()
                 self.in_title = False
@@ -262,11 +269,11 @@ class _ArticleText(HTMLParser):
         text = re.sub(r"\s+", " ", "".join(self.cur)).strip()
         self.cur = []
         if text and not text.endswith("：未公开") and not text.endswith("："):
-            self.blocks.append(text)
+            self.blocks.append((text, QUOTE_WEIGHT if self.quoted else 1.0))
 
 
-def page_text(html_text: str) -> tuple[str, str]:
-    """(title, body text) of a built page's article."""
+def page_blocks(html_text: str) -> tuple[str, list[tuple[str, float]]]:
+    """(title, [(block text, weight)]) of a built page's article; quotes weigh less."""
     start = html_text.find("<article")
     end = html_text.find("</article>", start)
     parser = _ArticleText()
@@ -274,7 +281,13 @@ def page_text(html_text: str) -> tuple[str, str]:
     parser.close()
     parser._flush()
     title = re.sub(r"\s+", " ", "".join(parser.title)).strip()
-    return title, "\n".join(parser.blocks)
+    return title, parser.blocks
+
+
+def page_text(html_text: str) -> tuple[str, str]:
+    """(title, body text) of a built page's article."""
+    title, blocks = page_blocks(html_text)
+    return title, "\n".join(text for text, _ in blocks)
 
 
 # --- documents -----------------------------------------------------------------------
@@ -380,6 +393,7 @@ def key_file(key: str) -> str:
 K1 = 1.2
 B = 0.5
 TITLE_WEIGHT = 6.0
+QUOTE_WEIGHT = 0.4
 
 
 def impacts(
@@ -392,7 +406,7 @@ def impacts(
         tf[t] += TITLE_WEIGHT * w
     for t, w in body_terms:
         tf[t] += w
-    length = len(body_terms) + len(title_terms)
+    length = sum(w for _, w in body_terms) + len(title_terms)
     norm = K1 * (1 - B + B * length / avg_len)
     bare = re.sub(r"[^0-9a-z\u3007-\ufaff.]", "", normalize(title))
     out: dict[str, int] = {}
@@ -421,14 +435,14 @@ def build_index(catalog: Catalog, site_dir: Path, directory_urls: bool = True) -
     if out.exists():
         shutil.rmtree(out)
     docs = documents(catalog, directory_urls)
-    for d in docs:
-        path = _html_path(site_dir, d.url)
-        d.title, d.text = page_text(path.read_text(encoding="utf-8"))
     seg = Segmenter(data_words(catalog))
     per_doc: list[tuple[list[tuple[str, float]], list[tuple[str, float]]]] = []
     for d in docs:
-        per_doc.append((list(seg.terms(d.title)), list(seg.terms(d.text))))
-    avg_len = sum(len(a) + len(b) for a, b in per_doc) / max(len(per_doc), 1)
+        d.title, blocks = page_blocks(_html_path(site_dir, d.url).read_text(encoding="utf-8"))
+        d.text = "\n".join(text for text, _ in blocks)
+        body = [(t, w * bw) for text, bw in blocks for t, w in seg.terms(text)]
+        per_doc.append((list(seg.terms(d.title)), body))
+    avg_len = sum(len(a) + sum(w for _, w in b) for a, b in per_doc) / max(len(per_doc), 1)
     postings: dict[str, list[tuple[int, int]]] = defaultdict(list)
     for i, (d, (tt, bt)) in enumerate(zip(docs, per_doc, strict=True)):
         for t, imp in impacts(tt, bt, d.title, avg_len).items():

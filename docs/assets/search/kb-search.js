@@ -183,7 +183,10 @@
         for (var j = 0; j < b.length; j++) if (b[j] > 0) { matched++; score += b[j]; }
         hits.push([d, matched, score]);
       });
-      hits.sort(function (a, b) { return b[1] - a[1] || b[2] - a[2] || a[0] - b[0]; });
+      // Documents with every word; only when there are none, those with the most words.
+      var most = hits.reduce(function (m, h) { return Math.max(m, h[1]); }, 0);
+      hits = hits.filter(function (h) { return h[1] === most; });
+      hits.sort(function (a, b) { return b[2] - a[2] || a[0] - b[0]; });
       return { hits: hits, capped: capped, all: groups.length };
     });
   }
@@ -322,6 +325,7 @@
           if (seq !== self.seq) return null;
           r.words = groups.map(function (g) { return g.text; }).sort(function (a, b) { return b.length - a.length; });
           self.result = r;
+          self.query = query;
           self.full = full || filtering;
           self.list.textContent = "";
           self.shown = 0;
@@ -357,6 +361,7 @@
     });
     return chain.then(function () {
       if (seq !== self.seq) return;
+      self.list.setAttribute("data-query", self.query);  // rendered (tests wait for it)
       if (self.shown < r.hits.length || (r.capped && !self.full)) {
         var li = el("li", "md-search-result__item kb-search-more");
         var b = el("button", "md-search-result__link", "显示更多结果");

@@ -1,0 +1,361 @@
+"""Full-text search: the index (Python) and the search box (in Chromium, on the built site)."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+
+from pilotkb.search import (
+    DIGITS,
+    Segmenter,
+    bitset,
+    data_words,
+    encode_postings,
+    normalize,
+    page_text,
+    varint,
+)
+
+from .conftest import ROOT, build, make_project
+from .search_queries import QUERIES
+from .test_injection import TITLE_BREAK, TRAPS
+
+INDEX = "assets/search/index"
+BOX = ".kb-search"
+LIST = ".kb-search .md-search-result__list"
+
+
+# --- the index, in Python -------------------------------------------------------------
+
+
+def decode(text: str) -> list[tuple[int, int]]:
+    out, doc, n, shift, i = [], 0, 0, 0, 0
+    while i < len(text):
+        v = DIGITS.index(text[i])
+        if v >= 32:
+            n += (v - 32) << (5 * shift)
+            shift += 1
+        else:
+            doc += n + (v << (5 * shift))
+            i += 1
+            out.append((doc, DIGITS.index(text[i])))
+            n = shift = 0
+        i += 1
+    return out
+
+
+def test_postings_round_trip():
+    postings = [(0, 5), (1, 63), (31, 0), (32, 1), (1000, 12), (70000, 40)]
+    assert decode(encode_postings(postings)) == postings
+    assert varint(31) == "v" and varint(32) == "w1"
+    assert bitset([0, 5, 6, 13], 14) == DIGITS[0b100001] + DIGITS[0b000001] + DIGITS[0b000010]
+
+
+@pytest.fixture(scope="module")
+def segmenter(real_catalog) -> Segmenter:
+    return Segmenter(data_words(real_catalog))
+
+
+def test_domain_words_stay_whole(real_catalog, segmenter):
+    words = data_words(real_catalog)
+    for w in ("刑责治污", "村官直审", "资产收益扶贫", "救急难", "一为主两报告", "河长制", "多规合一"):
+        assert w in words, w
+    terms = {t for t, _ in segmenter.terms("我市探索资产收益扶贫新模式，推行“刑责治污”模式")}
+    assert {"资产收益扶贫", "刑责治污"} <= terms
+    # the parts of a whole word are indexed too
+    assert {"扶贫", "资产", "收益"} <= terms
+    assert [t for t, w in segmenter.terms("ＰＭ２．５下降") if w == 1] == ["pm2.5", "下降"]
+    assert normalize("ＡＢＣ") == "abc"
+
+
+def test_page_text_keeps_what_the_page_shows():
+    html = (
+        '<html><body><nav>导航</nav><article class="md-content__inner">'
+        '<h1 class="kb-title">名称 &lt;b&gt;</h1><p class="kb-badges"><a>国家级</a></p>'
+        '<h2 id="x">基本信息<a class="headerlink">¶</a></h2>'
+        '<dl><div class="kb-field"><dt>层级</dt><dd>国家级</dd></div>'
+        '<div class="kb-field"><dt>状态</dt><dd><span class="kb-unknown">未公开</span></dd></div></dl>'
+        '<p class="kb-none">来源未提及相关报道。</p><p>正文<br>第二行</p></article></body></html>'
+    )
+    title, text = page_text(html)
+    assert title == "名称 <b>"
+    assert text.split("\n") == ["层级：国家级", "正文 第二行"]
+
+
+def test_index_covers_every_record_page_and_stats(real_site, real_catalog):
+    index = real_site / INDEX
+    manifest = json.loads((index / "manifest.json").read_text(encoding="utf-8"))
+    docs = [json.loads((index / "d" / f"{i}.json").read_text(encoding="utf-8")) for i in range(manifest["n"])]
+    urls = {d["u"] for d in docs}
+    for coll in ("pilots", "experiences", "coverage", "events", "areas", "sources"):
+        for rid in getattr(real_catalog, coll):
+            assert f"{coll}/{rid}/" in urls, (coll, rid)
+    assert "stats/" in urls
+    kinds = {d["k"] for d in docs}
+    assert {"试点", "经验", "地区", "来源", "统计"} <= kinds
+    for d in docs:
+        page = (real_site / d["u"] / "index.html").read_text(encoding="utf-8")
+        title, text = page_text(page)
+        assert d["t"] == title and text.startswith(d["x"][:200])
+    facets = manifest["facets"]
+    assert [v[1] for v in facets["type"]][:2] == ["试点", "经验"]
+
+
+def test_no_file_of_the_index_is_large(real_site):
+    sizes = {
+        p.relative_to(real_site / INDEX).as_posix(): p.stat().st_size for p in (real_site / INDEX).rglob("*")
+    }
+    shards = {k: v for k, v in sizes.items() if k.startswith("t/")}
+    assert shards and max(shards.values()) < 40_000, max(shards.items(), key=lambda kv: kv[1])
+
+
+# --- in the browser ---------------------------------------------------------------------
+
+
+@pytest.fixture(scope="module")
+def base(real_site, serve) -> str:
+    return serve(real_site)
+
+
+@pytest.fixture
+def page(browser_page, base):
+    requests: list[str] = []
+    browser_page.on("request", lambda r: requests.append(r.url))
+    browser_page.requests = requests
+    browser_page.goto(base + "/")
+    browser_page.wait_for_load_state("load")
+    return browser_page
+
+
+def search(page, query: str, *, keyboard: bool = False) -> list[dict]:
+    page.evaluate(f"document.querySelector('{LIST}').removeAttribute('data-query')")
+    if keyboard:
+        page.keyboard.press("/")
+        page.keyboard.type(query)
+    else:
+        page.evaluate(
+            """(q) => { const i = document.querySelector('.kb-search .md-search__input');
+                       i.focus(); i.value = q; i.dispatchEvent(new Event('input')); }""",
+            query,
+        )
+    page.wait_for_selector(
+        f"{LIST}[data-query={json.dumps(query, ensure_ascii=False)}]", state="attached", timeout=10_000
+    )
+    return results(page)
+
+
+def results(page) -> list[dict]:
+    return page.evaluate(
+        """() => [...document.querySelectorAll('.kb-search .kb-search-result')].map((li) => ({
+            href: li.querySelector('a').getAttribute('href'),
+            title: li.querySelector('h1').textContent,
+            type: li.querySelector('.kb-search-type').textContent,
+            facets: [...li.querySelectorAll('.kb-search-facet')].map((s) => s.textContent),
+            marks: [...li.querySelectorAll('.kb-search-snippet mark')].map((m) => m.textContent),
+            titleMarks: [...li.querySelectorAll('h1 mark')].map((m) => m.textContent),
+        }))"""
+    )
+
+
+def path_of(base: str, href: str) -> str:
+    assert href.startswith(base + "/"), href
+    return href[len(base) + 1 :]
+
+
+@pytest.mark.browser
+def test_typing_shows_typed_results_with_highlighted_snippets(page, base):
+    found = search(page, "资产收益扶贫", keyboard=True)
+    assert found, "no result"
+    first = found[0]
+    assert path_of(base, first["href"]) == "experiences/asset-income-poverty-alleviation/"
+    assert first["type"] == "经验"
+    assert "淄博市" in first["facets"]
+    assert first["titleMarks"] == ["资产收益扶贫"]
+    assert any("资产收益扶贫" in m for r in found for m in r["marks"])
+    pilots = [r for r in search(page, "扶贫改革试验区") if r["type"] == "试点"]
+    assert pilots and pilots[0]["facets"][:2] == ["国家级", "淄博市"]
+    assert "找到" in page.inner_text(".kb-search .md-search-result__meta")
+    assert search(page, "zzqxv") == []
+    assert page.inner_text(".kb-search .md-search-result__meta") == "没有找到符合条件的结果"
+
+
+@pytest.mark.browser
+def test_keyboard_opens_moves_opens_and_closes(page, base):
+    assert not page.is_checked("#__search")
+    page.keyboard.press("s")
+    assert page.is_checked("#__search")
+    assert page.evaluate("document.activeElement.classList.contains('md-search__input')")
+    page.keyboard.press("Escape")
+    assert not page.is_checked("#__search")
+    found = search(page, "扶贫", keyboard=True)
+    assert len(found) >= 3
+    page.keyboard.press("ArrowDown")
+    page.keyboard.press("ArrowDown")
+    focused = page.evaluate("document.activeElement.getAttribute('href')")
+    assert focused == found[1]["href"]
+    page.keyboard.press("ArrowUp")
+    assert page.evaluate("document.activeElement.getAttribute('href')") == found[0]["href"]
+    page.keyboard.press("ArrowUp")
+    assert page.evaluate("document.activeElement.classList.contains('md-search__input')")
+    page.keyboard.press("ArrowDown")
+    page.keyboard.press("ArrowDown")
+    with page.expect_navigation():
+        page.keyboard.press("Enter")
+    assert page.url == found[1]["href"]
+    # Enter in the box opens the first result
+    search(page, "河长制", keyboard=True)
+    with page.expect_navigation():
+        page.keyboard.press("Enter")
+    assert path_of(base, page.url) == "experiences/linzi-river-chief/"
+    page.keyboard.press("/")
+    assert page.is_checked("#__search")
+    page.keyboard.press("Escape")
+    assert not page.is_checked("#__search")
+    assert not page.evaluate("document.activeElement.classList.contains('md-search__input')")
+
+
+@pytest.mark.browser
+def test_facets_narrow_results(page, real_catalog):
+    everything = search(page, "扶贫")
+    assert {r["type"] for r in everything} >= {"试点", "经验"}
+
+    def choose(name: str, label: str) -> list[dict]:
+        page.evaluate(f"document.querySelector('{LIST}').removeAttribute('data-query')")
+        page.select_option(f".kb-search select[name={name}]", label=label)
+        page.wait_for_selector(f"{LIST}[data-query]", state="attached")
+        return results(page)
+
+    experiences = choose("type", "经验")
+    assert experiences and all(r["type"] == "经验" for r in experiences)
+    choose("type", "全部类型")
+    national = choose("level", "国家级")
+    assert national and all(r["type"] == "试点" and r["facets"][0] == "国家级" for r in national)
+    ids = {p.id for p in real_catalog.pilots.values() if p.level and p.level.value == "国家级"}
+    assert all(r["href"].rstrip("/").rsplit("/", 1)[-1] in ids for r in national)
+    boshan = choose("area", "博山区")
+    assert boshan == [] or all("博山区" in r["facets"] for r in boshan)
+    choose("level", "全部层级")
+    events = choose("type", "活动")
+    assert events and all(r["type"] == "活动" and "博山区" in r["facets"] for r in events)
+
+
+@pytest.mark.browser
+def test_no_request_leaves_the_site(page, base):
+    for q in ("河长制", "足球", "改革试点", "pm2.5"):
+        search(page, q)
+    page.select_option(".kb-search select[name=type]", label="试点")
+    page.wait_for_timeout(300)
+    assert page.requests and all(u.startswith(base + "/") for u in page.requests), [
+        u for u in page.requests if not u.startswith(base + "/")
+    ]
+
+
+@pytest.mark.browser
+def test_fits_a_360px_phone(page):
+    page.click(".kb-search-button")
+    assert page.is_checked("#__search")
+    found = search(page, "生态文明先行示范区")
+    assert found
+    assert page.is_visible(".kb-search .md-search__input")
+    assert page.is_visible(".kb-search .kb-search-result")
+    page.wait_for_timeout(600)  # the overlay's opening transition
+    width = page.evaluate("document.documentElement.scrollWidth")
+    assert width <= 360, width
+    boxes = page.evaluate(
+        "[...document.querySelectorAll('.kb-search select, .kb-search .kb-search-result')]"
+        ".map((e) => e.getBoundingClientRect().right)"
+    )
+    assert boxes and max(boxes) <= 360, boxes
+
+
+@pytest.mark.browser
+def test_search_page_and_link_without_javascript(browser, base):
+    context = browser.new_context(java_script_enabled=False, viewport={"width": 360, "height": 740})
+    page = context.new_page()
+    page.goto(base + "/")
+    link = page.locator("a.kb-search-button")
+    assert link.is_visible()
+    link.click()
+    assert page.url == base + "/search/"
+    assert "需要浏览器启用 JavaScript" in page.inner_text("article")
+    context.close()
+    context = browser.new_context(viewport={"width": 360, "height": 740})
+    page = context.new_page()
+    page.goto(base + "/search/?q=" + "村官直审")
+    page.wait_for_selector(".kb-search-page .kb-search-result")
+    first = page.locator(".kb-search-page .kb-search-result a").first.get_attribute("href")
+    assert path_of(base, first) == "experiences/zichuan-village-cadre-audit/"
+    context.close()
+
+
+@pytest.mark.browser
+def test_relevance_of_real_queries(page, base):
+    top1 = top3 = 0
+    misses = []
+    for query, expected in QUERIES:
+        found = [path_of(base, r["href"]) for r in search(page, query)[:3]]
+        top1 += bool(found) and found[0] == expected
+        top3 += expected in found
+        if expected not in found:
+            misses.append((query, expected, found))
+    n = len(QUERIES)
+    print(
+        f"\nsearch relevance: {n} queries, top-1 {top1}/{n} = {top1 / n:.0%}, top-3 {top3}/{n} = {top3 / n:.0%}"
+    )
+    for miss in misses:
+        print("  miss:", *miss)
+    assert n >= 30
+    assert top3 / n >= 0.9, misses
+
+
+def test_expected_pages_exist(real_site):
+    for query, expected in QUERIES:
+        assert (real_site / expected / "index.html").exists(), (query, expected)
+
+
+# --- data text stays text --------------------------------------------------------------
+
+
+@pytest.fixture(scope="module")
+def inject_site(tmp_path_factory) -> Path:
+    project = make_project(
+        tmp_path_factory.mktemp("inject-search"),
+        (TRAPS / "pilots.yaml").read_text(encoding="utf-8"),
+        {"source.txt": (TRAPS / "source.txt").read_text(encoding="utf-8")},
+    )
+    result = build(project)
+    assert result.returncode == 0, result.stderr[-3000:]
+    return project / "site"
+
+
+@pytest.mark.browser
+def test_names_that_look_like_markup_are_shown_as_text(inject_site, serve, browser_page):
+    base = serve(inject_site)
+    page = browser_page
+    dialogs: list[str] = []
+    page.on("dialog", lambda d: (dialogs.append(d.message), d.dismiss()))
+    page.goto(base + "/")
+    titles: set[str] = set()
+    for query in ("alert", "title script", "javascript", "onclick", "7", "粗体区", "onerror"):
+        found = search(page, query)
+        titles |= {r["title"] for r in found}
+        assert (
+            page.locator(f"{BOX} .md-search-result__list script, {BOX} .md-search-result__list img").count()
+            == 0
+        )
+        assert page.locator(f"{BOX} .md-search-result__list [onerror], {BOX} [onclick]").count() == 0
+    assert TITLE_BREAK in titles
+    assert "[x](javascript:alert(1))" in titles
+    assert "{{ 7*7 }}" in titles
+    assert "<b>粗体区</b>" in titles
+    snippets = page.evaluate("[...document.querySelectorAll('.kb-search-snippet')].map((p) => p.textContent)")
+    assert snippets
+    found = search(page, "onerror")
+    assert any("<img src=x onerror=alert(1)>" in r["title"] or r["marks"] for r in found)
+    page.wait_for_timeout(200)
+    assert dialogs == []
+    for path in (inject_site / INDEX / "d").glob("*.json"):
+        json.loads(path.read_text(encoding="utf-8"))  # well-formed; shown only via textContent
+    assert ROOT.exists()

@@ -114,7 +114,11 @@ def _load_jieba() -> Any:
     return jieba
 
 
+ORDINAL = re.compile(r"第[0-9一二三四五六七八九十百千]+[号批届期次]$")
+
+
 def _strip_affixes(part: str, areas: Iterable[str]) -> str:
+    part = ORDINAL.sub("", part)
     changed = True
     while changed:
         changed = False
@@ -152,7 +156,8 @@ def data_words(catalog: Catalog) -> set[str]:
     for s in catalog.sources.values():
         texts.append(s.title)
         names.append(s.publisher or "")
-    words: set[str] = set()
+    # the frame words themselves (改革试点, 示范区 …) are this catalogue's vocabulary too
+    words: set[str] = {w for w in SUFFIXES if len(w) > 2}
     for name in names + texts:
         for m in QUOTED.finditer(name):
             words.add(m.group(1))

@@ -359,3 +359,51 @@ def test_names_that_look_like_markup_are_shown_as_text(inject_site, serve, brows
     for path in (inject_site / INDEX / "d").glob("*.json"):
         json.loads(path.read_text(encoding="utf-8"))  # well-formed; shown only via textContent
     assert ROOT.exists()
+
+
+# --- at scale: capped postings, paging past them, filtering with all of them -----------
+
+
+@pytest.fixture(scope="module")
+def synth_site(tmp_path_factory) -> tuple[Path, dict]:
+    from pilotkb import synth
+
+    project = make_project(tmp_path_factory.mktemp("synth-search"), "sources: []\n")
+    synth.write(1000, project / "data")
+    result = build(project)
+    assert result.returncode == 0, result.stderr[-3000:]
+    data, _ = synth.generate(1000)
+    return project / "site", data
+
+
+@pytest.mark.browser
+def test_paging_past_the_top_postings_and_filtering_use_every_document(synth_site, serve, browser_page):
+    site, data = synth_site
+    page = browser_page
+    page.goto(serve(site) + "/")
+    assert len(search(page, "投资")) == 10  # on every pilot page: more than a shard keeps
+    assert "+" in page.inner_text(".kb-search .md-search-result__meta")
+    for _ in range(25):
+        before = len(results(page))
+        page.click(".kb-search .kb-search-more button")
+        page.wait_for_function(
+            "(n) => document.querySelectorAll('.kb-search .kb-search-result').length >= n + 10"
+            " && document.querySelector('.kb-search .kb-search-more')",
+            arg=before,
+        )
+    shown = [r["href"] for r in results(page)]
+    assert len(shown) == 260 and len(set(shown)) == 260
+    assert page.inner_text(".kb-search .md-search-result__meta") == "找到 1000 个符合条件的结果"
+    municipal = sum(1 for p in data["pilots"] if p.get("level") == "市级")
+    page.evaluate(f"document.querySelector('{LIST}').removeAttribute('data-query')")
+    page.select_option(".kb-search select[name=level]", label="市级")
+    page.wait_for_selector(f"{LIST}[data-query]", state="attached")
+    assert page.inner_text(".kb-search .md-search-result__meta") == f"找到 {municipal} 个符合条件的结果"
+    assert all(r["facets"][0] == "市级" for r in results(page))
+    # two words whose documents are rare among each other's top postings
+    both = [p for p in data["pilots"] if "校园足球" in p["name"] and "淄川区" in p["name"]]
+    page.select_option(".kb-search select[name=level]", label="全部层级")
+    found = search(page, "淄川区 校园足球")
+    pilots = {r["href"].rstrip("/").rsplit("/", 1)[-1] for r in found if r["type"] == "试点"}
+    assert pilots == {p["id"] for p in both}
+    assert found[0]["type"] == "试点"

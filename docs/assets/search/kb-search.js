@@ -321,12 +321,22 @@
       }
       var filtering = Object.keys(self.filters).some(function (k) { return self.filters[k]; });
       return parse(query).then(function (groups) {
-        return rank(groups, self.filters, full || filtering).then(function (r) {
+        full = full || filtering;
+        return rank(groups, self.filters, full).then(function (r) {
+          // Too few documents hold every word among the top postings: use all of them.
+          if (r.capped && !full && r.hits.length < PAGE) {
+            full = true;
+            return rank(groups, self.filters, true);
+          }
+          return r;
+        }).then(function (r) {
           if (seq !== self.seq) return null;
+          self.groups = groups;
+          self.seen = {};
           r.words = groups.map(function (g) { return g.text; }).sort(function (a, b) { return b.length - a.length; });
           self.result = r;
           self.query = query;
-          self.full = full || filtering;
+          self.full = full;
           self.list.textContent = "";
           self.shown = 0;
           var count = r.hits.length;
@@ -347,9 +357,23 @@
     var old = this.list.querySelector(".kb-search-more");
     if (old) old.remove();
     if (!r) return null;
-    if (this.shown >= r.hits.length && r.capped && !this.full) return this.run(true);
+    if (this.shown >= r.hits.length && r.capped && !this.full) {
+      // past the top postings: rank again with all of them, skipping what is shown
+      this.full = true;
+      return rank(this.groups, this.filters, true).then(function (all) {
+        if (seq !== self.seq) return null;
+        all.words = r.words;
+        self.result = all;
+        self.shown = Object.keys(self.seen).length;
+        all.hits = all.hits.filter(function (h) { return !self.seen[h[0]]; });
+        all.hits = Object.keys(self.seen).map(function (d) { return [+d, 0, 0]; }).concat(all.hits);
+        self.meta.textContent = "找到 " + all.hits.length + " 个符合条件的结果";
+        return self.more();
+      });
+    }
     var page = r.hits.slice(this.shown, this.shown + PAGE);
     this.shown += page.length;
+    page.forEach(function (h) { self.seen[h[0]] = 1; });
     var docs = page.map(function (h) { return load("d/" + h[0] + ".json", true); });
     var chain = Promise.resolve();
     docs.forEach(function (p) {

@@ -407,3 +407,20 @@ def test_paging_past_the_top_postings_and_filtering_use_every_document(synth_sit
     pilots = {r["href"].rstrip("/").rsplit("/", 1)[-1] for r in found if r["type"] == "试点"}
     assert pilots == {p["id"] for p in both}
     assert found[0]["type"] == "试点"
+
+
+@pytest.mark.browser
+def test_open_search_with_results_is_accessible(page):
+    axe = (Path(__import__("axe_playwright_python").__file__).parent / "axe.min.js").read_text(
+        encoding="utf-8"
+    )
+    search(page, "扶贫", keyboard=True)
+    page.wait_for_timeout(500)
+    page.evaluate(axe)
+    result = page.evaluate("axe.run(document.querySelector('.kb-search'), {resultTypes: ['violations']})")
+    serious = [
+        f"{v['id']}: {v['help']} @ {[n['target'] for n in v['nodes']][:3]}"
+        for v in result["violations"]
+        if v["impact"] in ("serious", "critical")
+    ]
+    assert serious == []

@@ -23,7 +23,7 @@ class Settings:
     """首页“最新进展”显示的条数。"""
 
     search: bool = True
-    """构建后是否生成 Pagefind 中文全文检索索引。"""
+    """构建后是否生成中文全文检索索引（jieba 分词、静态分片索引）。"""
 
     exports: bool = True
     """是否生成开放数据下载文件（JSON、CSV）。"""

@@ -69,6 +69,22 @@ def real_site(tmp_path_factory: pytest.TempPathFactory) -> Path:
     return site
 
 
+SYNTH_PILOTS = 1000
+
+
+@pytest.fixture(scope="session")
+def synth_site(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, dict]:
+    """A synthetic catalogue of SYNTH_PILOTS pilots, built once per session: (site, data)."""
+    from pilotkb import synth
+
+    project = make_project(tmp_path_factory.mktemp("synth"), "sources: []\n")
+    synth.write(SYNTH_PILOTS, project / "data")
+    result = build(project)
+    assert result.returncode == 0, result.stderr[-3000:]
+    data, _ = synth.generate(SYNTH_PILOTS)
+    return project / "site", data
+
+
 @pytest.fixture(scope="session")
 def real_catalog():
     from pilotkb import load_catalog

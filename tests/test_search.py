@@ -364,18 +364,6 @@ def test_names_that_look_like_markup_are_shown_as_text(inject_site, serve, brows
 # --- at scale: capped postings, paging past them, filtering with all of them -----------
 
 
-@pytest.fixture(scope="module")
-def synth_site(tmp_path_factory) -> tuple[Path, dict]:
-    from pilotkb import synth
-
-    project = make_project(tmp_path_factory.mktemp("synth-search"), "sources: []\n")
-    synth.write(1000, project / "data")
-    result = build(project)
-    assert result.returncode == 0, result.stderr[-3000:]
-    data, _ = synth.generate(1000)
-    return project / "site", data
-
-
 @pytest.mark.browser
 def test_paging_past_the_top_postings_and_filtering_use_every_document(synth_site, serve, browser_page):
     site, data = synth_site

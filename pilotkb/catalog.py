@@ -7,6 +7,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from .model import (
+    COLLECTIONS,
     Area,
     Catalogue,
     Coverage,
@@ -37,16 +38,7 @@ class Catalog:
     @classmethod
     def build(cls, data: Catalogue, path: Path) -> Catalog:
         cat = cls(data=data, path=path)
-        for name in (
-            "sources",
-            "areas",
-            "pilots",
-            "experiences",
-            "coverage",
-            "events",
-            "evaluations",
-            "figures",
-        ):
+        for name in cls.collection_names():
             getattr(cat, name).update({r.id: r for r in getattr(data, name)})
         pairs: dict[tuple[str, str], dict[str, set[str]]] = defaultdict(lambda: defaultdict(set))
 
@@ -82,16 +74,7 @@ class Catalog:
 
     @staticmethod
     def collection_names() -> tuple[str, ...]:
-        return (
-            "sources",
-            "areas",
-            "pilots",
-            "experiences",
-            "coverage",
-            "events",
-            "evaluations",
-            "figures",
-        )
+        return tuple(COLLECTIONS)
 
     def linked(self, coll: str, rid: str, other: str) -> list[str]:
         """Ids of ``other`` records linked to record ``rid`` of ``coll``, in data order."""

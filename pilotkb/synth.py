@@ -86,9 +86,7 @@ def generate(n: int, seed: int = 7) -> tuple[dict, str]:
         name = f"{area_name}{topic}{kind}第{i + 1}号"
         year = 2013 + rng.randrange(5)
         value = rng.randrange(10, 9000)
-        quote = sentence(
-            f"{year}年，{area_name}承担{name}任务，{FILLER}截至目前，累计完成投资{value}万元。"
-        )
+        quote = sentence(f"{year}年，{area_name}承担{name}任务，{FILLER}截至目前，累计完成投资{value}万元。")
         rec: dict = {
             "id": f"pilot-{i + 1:05d}",
             "name": name,

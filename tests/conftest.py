@@ -86,6 +86,20 @@ def synth_site(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, dict]:
 
 
 @pytest.fixture(scope="session")
+def inject_site(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """The site built from names that look like markup, links and template code."""
+    traps = FIXTURES / "inject"
+    project = make_project(
+        tmp_path_factory.mktemp("inject"),
+        (traps / "pilots.yaml").read_text(encoding="utf-8"),
+        {"source.txt": (traps / "source.txt").read_text(encoding="utf-8")},
+    )
+    result = build(project)
+    assert result.returncode == 0, result.stderr[-3000:]
+    return project / "site"
+
+
+@pytest.fixture(scope="session")
 def real_catalog():
     from pilotkb import load_catalog
 
@@ -151,3 +165,17 @@ def browser_page(browser):
     page = context.new_page()
     yield page
     context.close()
+
+
+def serious_axe_violations(page, context: str = "document") -> list[str]:
+    """axe-core (shipped inside axe-playwright-python) on the open page: serious and critical."""
+    import axe_playwright_python
+
+    script = Path(axe_playwright_python.__file__).with_name("axe.min.js").read_text(encoding="utf-8")
+    page.evaluate(script)
+    result = page.evaluate(f"axe.run({context}, {{resultTypes: ['violations']}})")
+    return [
+        f"{v['id']} ({v['impact']}): {v['help']} @ {[n['target'] for n in v['nodes']][:3]}"
+        for v in result["violations"]
+        if v["impact"] in ("serious", "critical")
+    ]

@@ -2,13 +2,12 @@
 
 from __future__ import annotations
 
-from pathlib import Path
 from urllib.parse import parse_qs, urlsplit
 
 import pytest
 import yaml
 
-from .conftest import ROOT
+from .conftest import ROOT, serious_axe_violations
 
 pytestmark = pytest.mark.browser
 
@@ -23,7 +22,6 @@ DOMAIN_SLUG = {
     "党建纪检": "party",
     "文化": "culture",
 }
-AXE = (Path(__import__("axe_playwright_python").__file__).parent / "axe.min.js").read_text(encoding="utf-8")
 
 
 @pytest.fixture(scope="module")
@@ -156,14 +154,7 @@ def test_no_request_leaves_the_site(browser, base):
 def test_no_serious_accessibility_violations(browser_page, base, view):
     page = browser_page
     page.goto(f"{base}/{view}")
-    page.evaluate(AXE)
-    result = page.evaluate("axe.run(document, {resultTypes: ['violations']})")
-    serious = [
-        f"{v['id']} ({v['impact']}): {v['help']} @ {[n['target'] for n in v['nodes']][:3]}"
-        for v in result["violations"]
-        if v["impact"] in ("serious", "critical")
-    ]
-    assert serious == []
+    assert serious_axe_violations(page) == []
 
 
 @pytest.mark.parametrize("view", views() + ["browse/all/?level=national"])

@@ -7,23 +7,11 @@ from pathlib import Path
 
 import pytest
 
-from .conftest import FIXTURES, build, make_project
+from .conftest import FIXTURES
 from .html_util import parse
 
 TRAPS = FIXTURES / "inject"
 TITLE_BREAK = "</title><script>alert(1)</script>"
-
-
-@pytest.fixture(scope="module")
-def inject_site(tmp_path_factory) -> Path:
-    project = make_project(
-        tmp_path_factory.mktemp("inject"),
-        (TRAPS / "pilots.yaml").read_text(encoding="utf-8"),
-        {"source.txt": (TRAPS / "source.txt").read_text(encoding="utf-8")},
-    )
-    result = build(project)
-    assert result.returncode == 0, result.stderr[-3000:]
-    return project / "site"
 
 
 def all_pages(site: Path) -> list[Path]:

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import json
-from pathlib import Path
 
 import pytest
 
@@ -18,9 +17,9 @@ from pilotkb.search import (
     varint,
 )
 
-from .conftest import ROOT, build, make_project
+from .conftest import ROOT, serious_axe_violations
 from .search_queries import QUERIES
-from .test_injection import TITLE_BREAK, TRAPS
+from .test_injection import TITLE_BREAK
 
 INDEX = "assets/search/index"
 BOX = ".kb-search"
@@ -318,18 +317,6 @@ def test_expected_pages_exist(real_site):
 # --- data text stays text --------------------------------------------------------------
 
 
-@pytest.fixture(scope="module")
-def inject_site(tmp_path_factory) -> Path:
-    project = make_project(
-        tmp_path_factory.mktemp("inject-search"),
-        (TRAPS / "pilots.yaml").read_text(encoding="utf-8"),
-        {"source.txt": (TRAPS / "source.txt").read_text(encoding="utf-8")},
-    )
-    result = build(project)
-    assert result.returncode == 0, result.stderr[-3000:]
-    return project / "site"
-
-
 @pytest.mark.browser
 def test_names_that_look_like_markup_are_shown_as_text(inject_site, serve, browser_page):
     base = serve(inject_site)
@@ -399,16 +386,6 @@ def test_paging_past_the_top_postings_and_filtering_use_every_document(synth_sit
 
 @pytest.mark.browser
 def test_open_search_with_results_is_accessible(page):
-    axe = (Path(__import__("axe_playwright_python").__file__).parent / "axe.min.js").read_text(
-        encoding="utf-8"
-    )
     search(page, "扶贫", keyboard=True)
     page.wait_for_timeout(500)
-    page.evaluate(axe)
-    result = page.evaluate("axe.run(document.querySelector('.kb-search'), {resultTypes: ['violations']})")
-    serious = [
-        f"{v['id']}: {v['help']} @ {[n['target'] for n in v['nodes']][:3]}"
-        for v in result["violations"]
-        if v["impact"] in ("serious", "critical")
-    ]
-    assert serious == []
+    assert serious_axe_violations(page, "document.querySelector('.kb-search')") == []

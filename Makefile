@@ -24,8 +24,8 @@ browser:
 	@command -v chromium >/dev/null || { $(SUDO) apt-get update -qq && $(SUDO) apt-get install -y -qq chromium >/dev/null; }
 
 check: setup
-	$(PY) -m ruff check pilotkb hooks scripts tests
-	$(PY) -m ruff format --check pilotkb hooks tests
+	$(PY) -m ruff check pilotkb hooks tests scripts/kb scripts/bench scripts/bench-search
+	$(PY) -m ruff format --check pilotkb hooks tests scripts/kb scripts/bench scripts/bench-search
 	$(PY) scripts/kb check
 
 test: setup browser check

@@ -36,6 +36,15 @@ from .urls import (
 UNKNOWN = "未公开"
 
 FACET_LABEL = {"level": "层级", "domain": "领域", "area": "实施地区", "status": "状态", "year": "批准年份"}
+NAME_FIELD = {
+    "pilots": "name",
+    "areas": "name",
+    "experiences": "title",
+    "events": "title",
+    "sources": "title",
+    "figures": "label",
+    "evaluations": "subject",
+}
 KIND_LABEL = {
     "pilots": "试点",
     "experiences": "经验",
@@ -137,13 +146,10 @@ class Site:
 
     @staticmethod
     def name(coll: str, rec: Any) -> str:
-        for attr in ("name", "title", "label", "outlet", "subject"):
-            value = getattr(rec, attr, None)
-            if value:
-                if coll == "coverage":
-                    return rec.outlet + (f"《{rec.column}》" if rec.column else "")
-                return str(value)
-        return rec.id
+        """How a record is named in headings and links."""
+        if coll == "coverage":
+            return rec.outlet + (f"《{rec.column}》" if rec.column else "")
+        return str(getattr(rec, NAME_FIELD[coll]))
 
     def render(self, template: str, here: str, **context: Any) -> str:
         return self.env.get_template(template).render(

@@ -75,7 +75,7 @@ class _Checker:
             return f"{path[0]}[{path[1]}]"
         return "(文件)"
 
-    def add(self, path: Path_, message: str) -> None:
+    def add(self, path: Path_, message: str, line: int | None = None) -> None:
         if len(path) >= 2 and isinstance(path[1], int):
             rest = path[2:]
         else:
@@ -84,20 +84,21 @@ class _Checker:
         for part in rest:
             fld += f"[{part}]" if isinstance(part, int) else (f".{part}" if fld else str(part))
         self.problems.append(
-            Problem(self.loc.file, self.loc.line(path), self.record_label(path), fld or "(记录)", message)
+            Problem(
+                self.loc.file,
+                line if line is not None else self.loc.line(path),
+                self.record_label(path),
+                fld or "(记录)",
+                message,
+            )
         )
 
     # -- run ----------------------------------------------------------------------
-    def add_at(self, path: Path_, line: int, message: str) -> None:
-        self.add(path, message)
-        last = self.problems.pop()
-        self.problems.append(Problem(last.file, line, last.record, last.field, last.message))
-
     def run(self) -> Catalog:
         data = self.loc.data
         self.schema_bad: set[Path_] = set()
         for path, line, message in self.loc.problems:
-            self.add_at(path, line, message)
+            self.add(path, message, line)
         bad = {p for p, _, _ in self.loc.problems}
         if not isinstance(data, dict):
             self.add((), "文件顶层应为映射；允许：以 " + "、".join(COLLECTIONS) + " 为键")

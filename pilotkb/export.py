@@ -123,9 +123,17 @@ def export_files(catalog: Catalog) -> dict[str, bytes]:
     return files
 
 
+_FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
+
+
 def _cell(value: Any) -> Any:
+    """A CSV cell: lists joined, and text that a spreadsheet would run as a formula made inert
+    with a leading apostrophe (the JSON download keeps every value exactly)."""
     if isinstance(value, list):
         if value and isinstance(value[0], dict):
-            return json.dumps(value, ensure_ascii=False)
-        return "；".join(str(v) for v in value)
+            value = json.dumps(value, ensure_ascii=False)
+        else:
+            value = "；".join(str(v) for v in value)
+    if isinstance(value, str) and value.startswith(_FORMULA_START):
+        return "'" + value
     return value

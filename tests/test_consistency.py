@@ -106,3 +106,23 @@ def test_generated_pages_can_be_written_as_plain_markdown(tmp_path):
     assert count > 10
     assert text.startswith('---\ntitle: "河长制"\n')
     assert "render_macros: false" in text
+
+
+def test_csv_cells_never_start_a_formula_and_json_keeps_values(tmp_path):
+    import csv
+    import io
+
+    from pilotkb import load_catalog
+    from pilotkb.export import export_files
+
+    text = (
+        (FIXTURES / "bad" / "valid.yaml")
+        .read_text(encoding="utf-8")
+        .replace("    name: 河长制", "    name: '=HYPERLINK(\"http://x\")'")
+    )
+    (tmp_path / "pilots.yaml").write_text(text, encoding="utf-8")
+    (tmp_path / "source.txt").write_text((FIXTURES / "bad" / "source.txt").read_text(encoding="utf-8"))
+    files = export_files(load_catalog(tmp_path / "pilots.yaml"))
+    rows = list(csv.DictReader(io.StringIO(files["downloads/pilots.csv"].decode("utf-8-sig"))))
+    assert rows[0]["name"] == "'=HYPERLINK(\"http://x\")"
+    assert json.loads(files["downloads/pilots.json"])["pilots"][0]["name"] == '=HYPERLINK("http://x")'

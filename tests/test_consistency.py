@@ -124,5 +124,5 @@ def test_csv_cells_never_start_a_formula_and_json_keeps_values(tmp_path):
     (tmp_path / "source.txt").write_text((FIXTURES / "bad" / "source.txt").read_text(encoding="utf-8"))
     files = export_files(load_catalog(tmp_path / "pilots.yaml"))
     rows = list(csv.DictReader(io.StringIO(files["downloads/pilots.csv"].decode("utf-8-sig"))))
-    assert rows[0]["name"] == "'=HYPERLINK(\"http://x\")"
+    assert rows[0]["name"] == '\'=HYPERLINK("http://x")'
     assert json.loads(files["downloads/pilots.json"])["pilots"][0]["name"] == '=HYPERLINK("http://x")'

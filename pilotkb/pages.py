@@ -216,7 +216,11 @@ class Site:
         for attr in ("metrics", "updates", "adoptions"):
             for part in getattr(rec, attr, []):
                 add(part)
-        return [{"source": self.cat.sources[s], "quotes": qs} for s, qs in by_source.items()]
+        # a quote that is part of another quote of the same source is shown once, in its sentence
+        return [
+            {"source": self.cat.sources[s], "quotes": [q for q in qs if not any(q != o and q in o for o in qs)]}
+            for s, qs in by_source.items()
+        ]
 
     def cited_by(self, source_id: str) -> dict[str, list[Any]]:
         out: dict[str, list[Any]] = {}

@@ -166,9 +166,17 @@
     var title = el("p", { "class": "kb-card__title" });
     title.appendChild(el("a", { href: root + rows.url.replace("ID", row[0]) }, row[1]));
     li.appendChild(title);
-    var areas = row[4].map(function (i) { return options.area[i].label; }).join("、");
-    var domains = row[3].map(function (i) { return options.domain[i].label; }).join("、");
-    var meta = [options.level[row[2]].label, domains, areas, options.status[row[5]].label];
+    // the menus' 未公开 says which field is not public
+    function named(facet, i, what) {
+      var o = options[facet][i];
+      return o.slug === "unknown" ? what + o.label : o.label;
+    }
+    var meta = [
+      named("level", row[2], "层级"),
+      row[3].map(function (i) { return named("domain", i, "领域"); }).join("、"),
+      row[4].map(function (i) { return named("area", i, "地区"); }).join("、"),
+      named("status", row[5], "状态")
+    ];
     li.appendChild(el("p", { "class": "kb-card__meta" }, meta.join(" · ")));
     return li;
   }

@@ -218,7 +218,10 @@ class Site:
                 add(part)
         # a quote that is part of another quote of the same source is shown once, in its sentence
         return [
-            {"source": self.cat.sources[s], "quotes": [q for q in qs if not any(q != o and q in o for o in qs)]}
+            {
+                "source": self.cat.sources[s],
+                "quotes": [q for q in qs if not any(q != o and q in o for o in qs)],
+            }
             for s, qs in by_source.items()
         ]
 

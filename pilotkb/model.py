@@ -12,7 +12,7 @@ import re
 from enum import Enum, StrEnum
 from typing import Annotated, Any
 
-from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, field_validator
+from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, WithJsonSchema, field_validator
 
 # --- value types -------------------------------------------------------------------
 
@@ -65,15 +65,27 @@ def _http_url(value: Any) -> Any:
     return value
 
 
-Url = Annotated[str, BeforeValidator(_http_url), Field(description="网址（http:// 或 https://）")]
+Url = Annotated[
+    str,
+    BeforeValidator(_http_url),
+    Field(description="网址（http:// 或 https://）", json_schema_extra={"pattern": "^https?://"}),
+]
 
+_DATE_DOC = "日期，按来源原样填写：年（2017）、年月（2017-04）或年月日（2017-04-15）"
 PartialDate = Annotated[
     str,
     BeforeValidator(_partial_date),
-    Field(
-        description="日期，按来源原样填写：年（2017）、年月（2017-04）或年月日（2017-04-15）",
-        json_schema_extra={"pattern": DATE_RE.pattern},
+    # YAML editors see what YAML allows: a bare year is an integer there
+    WithJsonSchema(
+        {
+            "anyOf": [
+                {"type": "string", "pattern": DATE_RE.pattern},
+                {"type": "integer", "minimum": 1000, "maximum": 9999},
+            ],
+            "description": _DATE_DOC,
+        }
     ),
+    Field(description=_DATE_DOC),
 ]
 Slug = Annotated[
     str,
@@ -84,13 +96,20 @@ Slug = Annotated[
     ),
 ]
 Ref = Annotated[str, Field(description="引用另一条记录的编号")]
+_QUOTE_DOC = "所依据的来源原文句子（逐字摘录，可为一句或多句）"
 Quotes = Annotated[
     list[str],
     BeforeValidator(_str_list),
-    Field(
-        min_length=1,
-        description="所依据的来源原文句子（逐字摘录，可为一句或多句）",
+    WithJsonSchema(
+        {
+            "anyOf": [
+                {"type": "string", "minLength": 1},
+                {"type": "array", "items": {"type": "string", "minLength": 1}, "minItems": 1},
+            ],
+            "description": _QUOTE_DOC,
+        }
     ),
+    Field(min_length=1, description=_QUOTE_DOC),
 ]
 Text = Annotated[str, Field(min_length=1)]
 

@@ -126,3 +126,24 @@ def test_csv_cells_never_start_a_formula_and_json_keeps_values(tmp_path):
     rows = list(csv.DictReader(io.StringIO(files["downloads/pilots.csv"].decode("utf-8-sig"))))
     assert rows[0]["name"] == '\'=HYPERLINK("http://x")'
     assert json.loads(files["downloads/pilots.json"])["pilots"][0]["name"] == '=HYPERLINK("http://x")'
+
+
+@pytest.mark.parametrize(
+    "path,valid",
+    [
+        (ROOT / "data" / "pilots.yaml", True),
+        (FIXTURES / "golden" / "pilots.yaml", True),
+        (FIXTURES / "inject" / "pilots.yaml", True),
+        (FIXTURES / "bad" / "enum.yaml", False),
+        (FIXTURES / "bad" / "unknown_field.yaml", False),
+        (FIXTURES / "bad" / "missing.yaml", False),
+    ],
+)
+def test_editors_schema_agrees_with_the_validator(path, valid):
+    """What a YAML editor underlines with the schema is what scripts/kb check rejects."""
+    import jsonschema
+
+    from pilotkb.load import load
+
+    errors = list(jsonschema.Draft202012Validator(json_schema()).iter_errors(load(path).data))
+    assert (errors == []) is valid, [e.message for e in errors]

@@ -298,13 +298,21 @@ class Site:
                 title = f"{FACET_LABEL[facet]}：{label if label is not None else UNKNOWN}"
                 yield from self.paginated(f"browse/{facet}/{slug}", title, members, (facet, label))
 
+    def chunks(
+        self, first_uri: str, base: str, items: list[Any]
+    ) -> Iterator[tuple[int, list[str], list[Any]]]:
+        """(page number, every page's src_uri, that page's items): one page of page_size each."""
+        size = self.settings.page_size
+        parts = [items[i : i + size] for i in range(0, len(items), size)] or [[]]
+        uris = [first_uri if n == 1 else f"{base}/{n}.md" for n in range(1, len(parts) + 1)]
+        for n, part in enumerate(parts, start=1):
+            yield n, uris, part
+
     def paginated(
         self, base: str, title: str, pilots: list[Pilot], facet: tuple[str, str | None] | None
     ) -> Iterator[GeneratedPage]:
         size = self.settings.page_size
-        chunks = [pilots[i : i + size] for i in range(0, len(pilots), size)] or [[]]
-        uris = [f"{base}.md" if n == 1 else f"{base}/{n}.md" for n in range(1, len(chunks) + 1)]
-        for n, chunk in enumerate(chunks, start=1):
+        for n, uris, chunk in self.chunks(f"{base}.md", base, pilots):
             here = uris[n - 1]
             body = self.render(
                 "list.md.j2",
@@ -313,7 +321,7 @@ class Site:
                 pilots=chunk,
                 total=len(pilots),
                 page=n,
-                pages=len(chunks),
+                pages=len(uris),
                 first=(n - 1) * size + 1,
                 page_hrefs=[self.href(here, u) for u in uris],
                 facet=facet,
@@ -334,16 +342,24 @@ class Site:
             ("areas", "实施地区", "全市及各区县（含功能区）承担的试点。"),
             ("sources", "来源", "本库全部记录所依据的来源文件。"),
         ):
-            here = f"{coll}/index.md"
-            body = self.render(
-                "collection.md.j2",
-                here,
-                coll=coll,
-                intro=intro,
-                records=list(getattr(cat, coll).values()),
-                rel=lambda c, rid: self.relations(c, rid),
-            )
-            yield GeneratedPage(here, title, body, "index", intro)
+            records = list(getattr(cat, coll).values())
+            for n, uris, chunk in self.chunks(f"{coll}/index.md", f"{coll}/all", records):
+                here = uris[n - 1]
+                body = self.render(
+                    "collection.md.j2",
+                    here,
+                    coll=coll,
+                    title=title,
+                    intro=intro,
+                    records=chunk,
+                    total=len(records),
+                    page=n,
+                    pages=len(uris),
+                    page_hrefs=[self.href(here, u) for u in uris],
+                    rel=lambda c, rid: self.relations(c, rid),
+                )
+                page_title = title if n == 1 else f"{title}（第 {n} 页）"
+                yield GeneratedPage(here, page_title, body, "index", intro)
         yield GeneratedPage(
             "evaluations/index.md",
             "评估",

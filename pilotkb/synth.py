@@ -79,6 +79,7 @@ def generate(n: int, seed: int = 7) -> tuple[dict, str]:
         for aid, name, kind in AREAS
     ]
     pilots = []
+    experiences: list[dict] = []
     for i in range(n):
         area_id, area_name, _ = AREAS[rng.randrange(len(AREAS))]
         topic = TOPICS[i % len(TOPICS)]
@@ -117,6 +118,18 @@ def generate(n: int, seed: int = 7) -> tuple[dict, str]:
             rec["deadline"] = year + 3
             rec["quote"] = [quote, sentence(f"{name}计划于{year + 3}年完成。")]
         pilots.append(rec)
+        if i % 10 == 0:
+            experiences.append(
+                {
+                    "id": f"experience-{i + 1:05d}",
+                    "title": f"{area_name}{topic}做法",
+                    "summary": f"{area_name}承担{name}任务，{FILLER}",
+                    "pilots": [rec["id"]],
+                    "areas": [area_id],
+                    "source": "synthetic",
+                    "quote": quote,
+                }
+            )
     data = {
         "sources": [
             {
@@ -129,6 +142,7 @@ def generate(n: int, seed: int = 7) -> tuple[dict, str]:
         ],
         "areas": areas,
         "pilots": pilots,
+        "experiences": experiences,
         "figures": [
             {
                 "id": "pilots-total",

@@ -71,3 +71,19 @@ def test_filtering_the_synthetic_list_counts_every_match(synth_site, serve, brow
     shown = browser_page.eval_on_selector_all(".kb-results li.kb-card", "els => els.map(e => e.dataset.id)")
     assert len(shown) == min(PAGE_SIZE, len(want))
     assert set(shown) <= {p["id"] for p in want}
+
+
+def test_every_experience_is_listed_once_across_its_paginated_index(synth_site):
+    site, data = synth_site
+    expected = [e["id"] for e in data["experiences"]]
+    assert len(expected) > PAGE_SIZE  # the index really is paginated
+    listed: list[str] = []
+    for path in [
+        site / "experiences" / "index.html",
+        *sorted((site / "experiences" / "all").rglob("index.html")),
+    ]:
+        for a in parse(path).find("a"):
+            href = a.attrs.get("href") or ""
+            if "experience-" in href:
+                listed.append(href.rstrip("/").split("/")[-1])
+    assert sorted(listed) == sorted(expected)

@@ -368,7 +368,9 @@ def test_paging_past_the_top_postings_and_filtering_use_every_document(synth_sit
         )
     shown = [r["href"] for r in results(page)]
     assert len(shown) == 260 and len(set(shown)) == 260
-    assert page.inner_text(".kb-search .md-search-result__meta") == "找到 1000 个符合条件的结果"
+    # every pilot page and every experience page quotes "累计完成投资"
+    holding = len(data["pilots"]) + len(data["experiences"])
+    assert page.inner_text(".kb-search .md-search-result__meta") == f"找到 {holding} 个符合条件的结果"
     municipal = sum(1 for p in data["pilots"] if p.get("level") == "市级")
     page.evaluate(f"document.querySelector('{LIST}').removeAttribute('data-query')")
     page.select_option(".kb-search select[name=level]", label="市级")

@@ -161,3 +161,17 @@ def site_page(site: Path, url_path: str) -> Path:
     path = page_file(site, url_path)
     assert path.exists(), f"missing page {url_path}"
     return path
+
+
+def test_times_given_only_in_words_are_shown_as_written(real_site):
+    worded = [
+        (c, r)
+        for c in ("events", "coverage")
+        for r in RAW.get(c) or []
+        if r.get("period") and not r.get("date")
+    ]
+    assert worded, "the data has records whose time is only given in words"
+    for coll, rec in worded:
+        fields = parse(site_page(real_site, f"{coll}/{rec['id']}/")).find("div", class_="kb-field")
+        dates = [f.text for f in fields if f.text.startswith(("日期", "刊发日期"))]
+        assert dates and rec["period"] in dates[0]

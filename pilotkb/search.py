@@ -452,8 +452,9 @@ def build_index(catalog: Catalog, site_dir: Path, directory_urls: bool = True) -
     for i, (d, (tt, bt)) in enumerate(zip(docs, per_doc, strict=True)):
         for t, imp in impacts(tt, bt, d.title, avg_len).items():
             postings[t].append((i, imp))
+    del per_doc  # the postings hold what is needed from here on
 
-    files: dict[str, str] = {}
+    files = _Writer(out)
     # overflow of capped terms, and the shard entries
     entries: dict[str, list[Any]] = {}
     n_more = 0
@@ -464,7 +465,7 @@ def build_index(catalog: Catalog, site_dir: Path, directory_urls: bool = True) -
             ranked = sorted(plist, key=lambda p: (-p[1], p[0]))
             entry.append(encode_postings(ranked[:CAP]))
             entry.append(n_more)
-            files[f"x/{n_more}.txt"] = encode_postings(ranked[CAP:])
+            files.write(f"x/{n_more}.txt", encode_postings(ranked[CAP:]))
             n_more += 1
         else:
             entry.append(encode_postings(plist))
@@ -481,7 +482,7 @@ def build_index(catalog: Catalog, site_dir: Path, directory_urls: bool = True) -
     for term, entry in entries.items():
         shards[shard_key(term, split)].append(entry)
     for key, rows in shards.items():
-        files[f"t/{key_file(key)}.json"] = _json(rows)
+        files.write(f"t/{key_file(key)}.json", _json(rows))
 
     # documents
     type_counts: dict[str, int] = defaultdict(int)
@@ -499,18 +500,22 @@ def build_index(catalog: Catalog, site_dir: Path, directory_urls: bool = True) -
             facet_docs[("domain", ENUM_SLUGS[Domain][dom])].append(i)
         for a in d.areas:
             facet_docs[("area", a)].append(i)
-        files[f"d/{i}.json"] = _json(
-            {
-                "u": d.url,
-                "t": d.title,
-                "k": label,
-                "l": d.level,
-                "s": d.status,
-                "d": d.domains,
-                "a": [area_names[a] for a in d.areas if a in area_names],
-                "x": d.text[:SNIPPET_TEXT_LIMIT],
-            }
+        files.write(
+            f"d/{i}.json",
+            _json(
+                {
+                    "u": d.url,
+                    "t": d.title,
+                    "k": label,
+                    "l": d.level,
+                    "s": d.status,
+                    "d": d.domains,
+                    "a": [area_names[a] for a in d.areas if a in area_names],
+                    "x": d.text[:SNIPPET_TEXT_LIMIT],
+                }
+            ),
         )
+        d.text = ""  # written; the snippet text is not needed again
     n = len(docs)
     facet_values: dict[str, list[list[Any]]] = {
         "type": [[s, lab] for c, (s, lab) in TYPES.items() if type_counts.get(s)],
@@ -524,29 +529,52 @@ def build_index(catalog: Catalog, site_dir: Path, directory_urls: bool = True) -
         for slug, label in values:
             ids = facet_docs.get((facet, slug), [])
             if ids:
-                files[f"f/{facet}/{slug}.txt"] = bitset(ids, n)
+                files.write(f"f/{facet}/{slug}.txt", bitset(ids, n))
                 kept.append([slug, label, len(ids)])
         facet_values[facet] = kept
-    build = hashlib.sha256("".join(f"{k}\0{v}" for k, v in sorted(files.items())).encode()).hexdigest()[:12]
-    files["manifest.json"] = _json(
-        {"v": 1, "build": build, "n": n, "cap": CAP, "split": "".join(sorted(split)), "facets": facet_values}
+    build = files.digest.hexdigest()[:12]
+    files.write(
+        "manifest.json",
+        _json(
+            {
+                "v": 1,
+                "build": build,
+                "n": n,
+                "cap": CAP,
+                "split": "".join(sorted(split)),
+                "facets": facet_values,
+            }
+        ),
     )
-    total = 0
-    for rel, content in files.items():
-        target = out / rel
-        target.parent.mkdir(parents=True, exist_ok=True)
-        data = content.encode("utf-8")
-        target.write_bytes(data)
-        total += len(data)
-    stats = IndexStats(n, len(entries), len(files), total)
+    stats = IndexStats(n, len(entries), files.count, files.total)
     log.info(
         "pilotkb: search index: %d documents, %d terms, %d files, %d bytes",
         n,
         len(entries),
-        len(files),
-        total,
+        files.count,
+        files.total,
     )
     return stats
+
+
+class _Writer:
+    """Writes each index file as soon as it is made, so the index is never held whole in
+    memory; the build id is a digest of everything written before the manifest."""
+
+    def __init__(self, out: Path):
+        self.out = out
+        self.digest = hashlib.sha256()
+        self.count = 0
+        self.total = 0
+
+    def write(self, rel: str, content: str) -> None:
+        data = content.encode("utf-8")
+        target = self.out / rel
+        target.parent.mkdir(parents=True, exist_ok=True)
+        target.write_bytes(data)
+        self.digest.update(rel.encode() + b"\0" + data)
+        self.count += 1
+        self.total += len(data)
 
 
 def _json(value: Any) -> str:

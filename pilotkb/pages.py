@@ -300,34 +300,33 @@ class Site:
 
     def chunks(
         self, first_uri: str, base: str, items: list[Any]
-    ) -> Iterator[tuple[int, list[str], list[Any]]]:
-        """(page number, every page's src_uri, that page's items): one page of page_size each."""
+    ) -> Iterator[tuple[str, list[Any], dict[str, Any]]]:
+        """(src_uri, items, pager context) for each page of at most page_size items."""
         size = self.settings.page_size
         parts = [items[i : i + size] for i in range(0, len(items), size)] or [[]]
         uris = [first_uri if n == 1 else f"{base}/{n}.md" for n in range(1, len(parts) + 1)]
-        for n, part in enumerate(parts, start=1):
-            yield n, uris, part
+        for n, (here, part) in enumerate(zip(uris, parts, strict=True), start=1):
+            pager = {"page": n, "pages": len(uris), "page_hrefs": [self.href(here, u) for u in uris]}
+            yield here, part, pager
 
     def paginated(
         self, base: str, title: str, pilots: list[Pilot], facet: tuple[str, str | None] | None
     ) -> Iterator[GeneratedPage]:
         size = self.settings.page_size
-        for n, uris, chunk in self.chunks(f"{base}.md", base, pilots):
-            here = uris[n - 1]
+        for here, chunk, pager in self.chunks(f"{base}.md", base, pilots):
+            n = pager["page"]
             body = self.render(
                 "list.md.j2",
                 here,
                 title=title,
                 pilots=chunk,
                 total=len(pilots),
-                page=n,
-                pages=len(uris),
                 first=(n - 1) * size + 1,
-                page_hrefs=[self.href(here, u) for u in uris],
                 facet=facet,
                 year=_year,
                 page_size=size,
                 facet_options=self.facet_options() if facet is None else None,
+                **pager,
             )
             page_title = title if n == 1 else f"{title}（第 {n} 页）"
             yield GeneratedPage(here, page_title, body, "list", f"{title}，共 {len(pilots)} 项试点")
@@ -343,8 +342,8 @@ class Site:
             ("sources", "来源", "本库全部记录所依据的来源文件。"),
         ):
             records = list(getattr(cat, coll).values())
-            for n, uris, chunk in self.chunks(f"{coll}/index.md", f"{coll}/all", records):
-                here = uris[n - 1]
+            for here, chunk, pager in self.chunks(f"{coll}/index.md", f"{coll}/all", records):
+                n = pager["page"]
                 body = self.render(
                     "collection.md.j2",
                     here,
@@ -353,10 +352,8 @@ class Site:
                     intro=intro,
                     records=chunk,
                     total=len(records),
-                    page=n,
-                    pages=len(uris),
-                    page_hrefs=[self.href(here, u) for u in uris],
                     rel=lambda c, rid: self.relations(c, rid),
+                    **pager,
                 )
                 page_title = title if n == 1 else f"{title}（第 {n} 页）"
                 yield GeneratedPage(here, page_title, body, "index", intro)

@@ -3,19 +3,20 @@
 from __future__ import annotations
 
 import json
+import typing
 from enum import Enum
 from typing import Any
 
 from pydantic import BaseModel
 
 from .catalog import Catalog
-from .model import COLLECTIONS, Catalogue
+from .registry import FILE_ORDER, REGISTRY, DataFile
 
 SCHEMA_ID = "https://example.invalid/pilotkb/pilots.schema.json"
 
 
 def json_schema() -> dict[str, Any]:
-    schema = Catalogue.model_json_schema()
+    schema = DataFile.model_json_schema()
     schema["$schema"] = "https://json-schema.org/draft/2020-12/schema"
     schema["title"] = "试点经验库数据文件 data/pilots.yaml"
     return schema
@@ -24,24 +25,24 @@ def json_schema() -> dict[str, Any]:
 def dictionary_rows() -> list[tuple[str, str, list[tuple[str, str, bool, str]]]]:
     """(collection, description, [(field, type, required, description)]) for each collection."""
     out = []
-    for name, model in COLLECTIONS.items():
-        info = Catalogue.model_fields[name]
+    for name in FILE_ORDER:
+        model = REGISTRY[name].model
+        info = DataFile.model_fields[name]
         rows = []
         for fname, f in model.model_fields.items():
             rows.append((fname, _type_name(f.annotation), f.is_required(), _field_doc(f)))
         out.append((name, info.description or "", rows))
-    from .model import Adoption, Metric, Update
-
-    for label, model, desc in (
-        ("pilots.metrics", Metric, "试点的关键指标（每项）"),
-        ("pilots.updates", Update, "试点的进展（每条）"),
-        ("experiences.adoptions", Adoption, "经验的推广采纳链条（每一环）"),
-    ):
-        rows = [
-            (fname, _type_name(f.annotation), f.is_required(), _field_doc(f))
-            for fname, f in model.model_fields.items()
-        ]
-        out.append((label, desc, rows))
+    # nested items that rest on their own quote (metrics, updates, adoptions) get a table each
+    for name in FILE_ORDER:
+        c = REGISTRY[name]
+        for fname in c.cited_fields:
+            f = c.model.model_fields[fname]
+            (model,) = typing.get_args(f.annotation)
+            rows = [
+                (sub, _type_name(sf.annotation), sf.is_required(), _field_doc(sf))
+                for sub, sf in model.model_fields.items()
+            ]
+            out.append((f"{name}.{fname}", f"{c.label}的{f.description}", rows))
     return out
 
 
@@ -97,7 +98,7 @@ def _annotated_name(annotation: Any) -> str:
 def records_json(catalog: Catalog) -> dict[str, Any]:
     return {
         name: [r.model_dump(mode="json", exclude_none=False) for r in getattr(catalog.data, name)]
-        for name in COLLECTIONS
+        for name in FILE_ORDER
     }
 
 
@@ -116,7 +117,7 @@ def export_files(catalog: Catalog) -> dict[str, bytes]:
     )
     for name, rows in data.items():
         flat = [{k: _cell(v) for k, v in row.items()} for row in rows]
-        frame = pd.DataFrame(flat, columns=list(COLLECTIONS[name].model_fields))
+        frame = pd.DataFrame(flat, columns=list(REGISTRY[name].model.model_fields))
         buf = io.StringIO()
         frame.to_csv(buf, index=False)
         files[f"downloads/{name}.csv"] = ("\ufeff" + buf.getvalue()).encode("utf-8")

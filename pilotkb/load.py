@@ -20,7 +20,7 @@ import yaml
 
 from .errors import DataError, Problem
 
-Path_ = tuple[str | int, ...]
+DataPath = tuple[str | int, ...]
 
 _CORE = "tag:yaml.org,2002:"
 _SCALAR_TAGS = {f"{_CORE}{t}" for t in ("str", "int", "float", "bool", "null", "timestamp")}
@@ -40,12 +40,12 @@ class Located:
     """Plain data plus the line (1-based) of each path in it."""
 
     data: Any
-    lines: dict[Path_, int] = field(default_factory=dict)
+    lines: dict[DataPath, int] = field(default_factory=dict)
     file: str = ""
     # problems of form found while reading: (path, line, message)
-    problems: list[tuple[Path_, int, str]] = field(default_factory=list)
+    problems: list[tuple[DataPath, int, str]] = field(default_factory=list)
 
-    def line(self, path: Path_) -> int:
+    def line(self, path: DataPath) -> int:
         """The line of ``path``, or of its nearest ancestor that has one."""
         path = tuple(path)
         while path:
@@ -53,6 +53,11 @@ class Located:
                 return self.lines[path]
             path = path[:-1]
         return self.lines.get((), 1)
+
+
+def collapse_space(text: str) -> str:
+    """Every run of whitespace as one space: how quotes are compared with their source."""
+    return " ".join(text.split())
 
 
 def display_name(path: Path) -> str:
@@ -146,17 +151,17 @@ def loads(text: str, shown: str = "<string>") -> Located:
 
 class _Builder:
     def __init__(self) -> None:
-        self.lines: dict[Path_, int] = {(): 1}
-        self.problems: list[tuple[Path_, int, str]] = []
+        self.lines: dict[DataPath, int] = {(): 1}
+        self.problems: list[tuple[DataPath, int, str]] = []
         self.seen: set[int] = set()
 
-    def problem(self, node: yaml.Node, path: Path_, message: str) -> None:
+    def problem(self, node: yaml.Node, path: DataPath, message: str) -> None:
         line = node.start_mark.line + 1
         if any(p_line == line and msg == message for _, p_line, msg in self.problems):
             return  # one report per line for the same mistake (e.g. many aliases on a line)
         self.problems.append((path, line, message))
 
-    def build(self, node: yaml.Node, path: Path_) -> Any:
+    def build(self, node: yaml.Node, path: DataPath) -> Any:
         if id(node) in self.seen:
             self.problem(
                 node, path, "不允许使用锚点和别名（& 与 *），以免被用来成倍膨胀数据；允许：把内容直接写出"
@@ -200,7 +205,7 @@ class _Builder:
         self.problem(node, path, "无法识别的 YAML 结构")  # pragma: no cover
         return None
 
-    def scalar(self, node: yaml.ScalarNode, path: Path_) -> Any:
+    def scalar(self, node: yaml.ScalarNode, path: DataPath) -> Any:
         tag = node.tag
         if tag not in _SCALAR_TAGS:
             self.problem(

@@ -252,8 +252,8 @@ class Pilot(Record):
     outcome_form: str | None = Field(None, description="成果形式")
     status: Status | None = Field(None, description="状态；原文未说明时留空")
     summary: str | None = Field(None, description="概述（依据原文）")
-    updates: list[Update] = Field(default_factory=list, description="进展（带日期）")
     metrics: list[Metric] = Field(default_factory=list, description="关键指标")
+    updates: list[Update] = Field(default_factory=list, description="进展（带日期）")
     experiences: list[Ref] = Field(default_factory=list, description="形成的经验编号")
     coverage: list[Ref] = Field(default_factory=list, description="相关媒体报道编号")
     events: list[Ref] = Field(default_factory=list, description="相关活动编号")
@@ -362,57 +362,6 @@ class Figure(Record):
             )
         return value
 
-
-class Catalogue(_Model):
-    """The whole file ``data/pilots.yaml``."""
-
-    sources: list[Source] = Field(min_length=1, description="来源")
-    areas: list[Area] = Field(default_factory=list, description="地区")
-    pilots: list[Pilot] = Field(default_factory=list, description="试点")
-    experiences: list[Experience] = Field(default_factory=list, description="可复制可推广经验")
-    coverage: list[Coverage] = Field(default_factory=list, description="媒体报道")
-    events: list[Event] = Field(default_factory=list, description="活动")
-    evaluations: list[Evaluation] = Field(default_factory=list, description="评估")
-    figures: list[Figure] = Field(default_factory=list, description="报告数字")
-
-    @field_validator("*", mode="before")
-    @classmethod
-    def _none_is_empty(cls, value: Any) -> Any:
-        # An empty collection written as ``pilots:`` is an empty list.
-        return [] if value is None else value
-
-
-COLLECTIONS: dict[str, type[_Model]] = {
-    "sources": Source,
-    "areas": Area,
-    "pilots": Pilot,
-    "experiences": Experience,
-    "coverage": Coverage,
-    "events": Event,
-    "evaluations": Evaluation,
-    "figures": Figure,
-}
-
-# Which list fields refer to which collection. Checked by the validator, used for links.
-REFERENCES: dict[str, dict[str, str]] = {
-    "areas": {"parent": "areas"},
-    "pilots": {
-        "areas": "areas",
-        "experiences": "experiences",
-        "coverage": "coverage",
-        "events": "events",
-    },
-    "experiences": {
-        "areas": "areas",
-        "pilots": "pilots",
-        "coverage": "coverage",
-        "events": "events",
-    },
-    "coverage": {"pilots": "pilots", "experiences": "experiences", "areas": "areas"},
-    "events": {"pilots": "pilots", "experiences": "experiences", "areas": "areas"},
-    "evaluations": {"pilots": "pilots"},
-    "figures": {"pilots": "pilots", "areas": "areas"},
-}
 
 # Stable URL slugs for enum values (Chinese labels are shown, ASCII slugs are addresses).
 ENUM_SLUGS: dict[type[Enum], dict[str, str]] = {

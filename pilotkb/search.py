@@ -1,29 +1,13 @@
 """Chinese full-text search: a small static index, sharded so that a query fetches little.
 
 The index is written after the build from the finished pages (so it holds only what the
-pages show) into ``assets/search/index/``; ``docs/assets/search/kb-search.js`` reads it:
-
-``manifest.json``
-    build id, number of documents, facet values with their counts, shard layout.
-``t/<key>.json``
-    every term that starts with one character (or two, for characters whose shard would be
-    large), with its document frequency and its highest-impact postings. Terms come from
-    jieba with a dictionary derived from the data (pilot names, experience titles, unit
-    and area names, quoted phrases), and every dictionary word inside a longer token is
-    indexed too, so that a part of a name still finds it. The browser segments a query
-    with the terms it finds in these shards (longest match, or all terms starting with the
-    query), which is the same vocabulary the pages were indexed with.
-``x/<n>.txt``
-    the remaining postings of a term whose list was capped (fetched only when filtering
-    or paging past the first results).
-``d/<n>.json``
-    one document: URL, title, type, facets and the page text used for the snippet.
-``f/<facet>/<slug>.txt``
-    the documents having one facet value, as a bitset (fetched only when filtering).
-
-Postings are written as text: for each document, the gap from the previous document id
-as a base-32 varint (characters ``0-9a-v`` end a number, ``w-zA-Z_-`` continue it), then
-one character ``0-9a-zA-Z_-`` for the impact (0-63).
+pages show) into ``assets/search/index/``, in the format declared in ``search_format.py``;
+``docs/assets/search/kb-search.js`` reads it. Terms come from jieba with a dictionary
+derived from the data (pilot names, experience titles, unit and area names, quoted
+phrases), and every dictionary word inside a longer token is indexed too, so that a part
+of a name still finds it. The browser segments a query with the terms it finds in the
+shards (longest match, or all terms starting with the query): the same vocabulary the
+pages were indexed with.
 """
 
 from __future__ import annotations
@@ -44,25 +28,26 @@ from pathlib import Path
 from typing import Any
 
 from .catalog import Catalog
-from .model import ENUM_SLUGS, Domain, Level, Status
-from .urls import dest_url, record_uri
+from .facets import FACETS, search_facets
+from .registry import REGISTRY
+from .search_format import (
+    DIGITS,
+    DOC_FACET_KEYS,
+    INDEX_DIR,
+    TYPE_FACET,
+    VERSION,
+    bitset,
+    encode_postings,
+    key_file,
+    shard_key,
+    varint,
+)
+from .urls import dest_url
 
-INDEX_DIR = "assets/search/index"
+__all__ = ["DIGITS", "INDEX_DIR", "bitset", "build_index", "encode_postings", "fold", "varint"]
 CAP = 200  # postings kept in a shard per term; the rest go to an overflow file
 SHARD_LIMIT = 16_000  # bytes; a larger first-character shard is split by the second character
 SNIPPET_TEXT_LIMIT = 20_000  # characters of page text kept per document for snippets
-
-TYPES: dict[str, tuple[str, str]] = {
-    # collection -> (facet slug, label)
-    "pilots": ("pilot", "试点"),
-    "experiences": ("experience", "经验"),
-    "coverage": ("coverage", "报道"),
-    "events": ("event", "活动"),
-    "areas": ("area", "地区"),
-    "sources": ("source", "来源"),
-    "evaluations": ("evaluation", "评估"),
-    "stats": ("stats", "统计"),
-}
 
 # Words that often frame a name; stripping them leaves its core (资产收益扶贫新模式 -> 资产收益扶贫).
 PREFIXES = ("全国", "全省", "全市", "国家级", "国家", "省级", "市级", "第二批", "第一批", "首届")
@@ -95,7 +80,7 @@ RUN = re.compile(rf"[{CJK}]+|[a-z0-9]+(?:\.[0-9]+)*")
 log = logging.getLogger("mkdocs.plugins.pilotkb.search")
 
 
-def normalize(text: str) -> str:
+def fold(text: str) -> str:
     """Full-width to half-width, lower case (the browser does the same to a query)."""
     return unicodedata.normalize("NFKC", text).lower()
 
@@ -163,12 +148,12 @@ def data_words(catalog: Catalog) -> set[str]:
             words.add(m.group(1))
     for name in names:
         for part in PUNCT_SPLIT.split(name):
-            if 2 <= len(part) <= 16 and RUN.fullmatch(normalize(part)):
+            if 2 <= len(part) <= 16 and RUN.fullmatch(fold(part)):
                 words.add(part)
                 core = _strip_affixes(part, areas)
                 if core != part and len(core) >= 2:
                     words.add(core)
-    return {normalize(w) for w in words if RUN.fullmatch(normalize(w))}
+    return {fold(w) for w in words if RUN.fullmatch(fold(w))}
 
 
 class Segmenter:
@@ -201,7 +186,7 @@ class Segmenter:
         return tuple(out)
 
     def terms(self, text: str) -> Iterator[tuple[str, float]]:
-        for m in RUN.finditer(normalize(text)):
+        for m in RUN.finditer(fold(text)):
             yield from self._cut(m.group(0))
 
 
@@ -303,94 +288,28 @@ class Doc:
     coll: str
     uri: str
     url: str
-    level: str | None = None
-    status: str | None = None
-    domains: list[str] = field(default_factory=list)
-    areas: list[str] = field(default_factory=list)  # area ids
+    facets: dict[str, list[str]] = field(default_factory=dict)  # facet -> its values
     title: str = ""
     text: str = ""
 
 
 def documents(catalog: Catalog, directory_urls: bool) -> list[Doc]:
+    """One document per record page; one per shared page of row records (评估, 统计)."""
     docs: list[Doc] = []
-
-    def add(coll: str, uri: str, **facets: Any) -> None:
-        docs.append(Doc(coll, uri, dest_url(uri, directory_urls), **facets))
-
-    for p in catalog.pilots.values():
-        add(
-            "pilots",
-            record_uri("pilots", p.id),
-            level=p.level.value if p.level else None,
-            status=p.status.value if p.status else None,
-            domains=[d.value for d in p.domains],
-            areas=list(p.areas),
-        )
-    for e in catalog.experiences.values():
-        add(
-            "experiences",
-            record_uri("experiences", e.id),
-            domains=[d.value for d in e.domains],
-            areas=list(e.areas),
-        )
-    for c in catalog.coverage.values():
-        add("coverage", record_uri("coverage", c.id), areas=list(c.areas))
-    for ev in catalog.events.values():
-        add("events", record_uri("events", ev.id), areas=list(ev.areas))
-    for a in catalog.areas.values():
-        add("areas", record_uri("areas", a.id), areas=[a.id])
-    for s in catalog.sources.values():
-        add("sources", record_uri("sources", s.id))
-    if catalog.evaluations:
-        add("evaluations", "evaluations/index.md")
-    add("stats", "stats/index.md")
+    facets = list(search_facets())
+    for coll, c in REGISTRY.items():
+        records = catalog.records[coll].values()
+        if c.has_pages:
+            for rec in records:
+                values = {f.name: f.of(coll, rec) for f in facets}
+                docs.append(Doc(coll, c.uri(rec.id), dest_url(c.uri(rec.id), directory_urls), values))
+        elif records:
+            docs.append(Doc(coll, c.index_uri, dest_url(c.index_uri, directory_urls)))
     return docs
 
 
 def _html_path(site_dir: Path, url: str) -> Path:
     return site_dir / (url + "index.html" if url.endswith("/") or url == "" else url)
-
-
-# --- encoding ------------------------------------------------------------------------
-
-DIGITS = "0123456789abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ_-"
-
-
-def varint(n: int) -> str:
-    """Base-32 digits, low first: 0-9a-v ends a number, w-zA-Z_- (the same digits + 32) continues."""
-    out = []
-    while n >= 32:
-        out.append(DIGITS[32 + (n & 31)])
-        n >>= 5
-    out.append(DIGITS[n])
-    return "".join(out)
-
-
-def encode_postings(postings: list[tuple[int, int]]) -> str:
-    prev = 0
-    out = []
-    for doc, impact in sorted(postings):
-        out.append(varint(doc - prev) + DIGITS[impact])
-        prev = doc
-    return "".join(out)
-
-
-def bitset(ids: Iterable[int], n: int) -> str:
-    """Documents as a bitset, 6 documents per character."""
-    bits = [0] * ((n + 5) // 6)
-    for i in ids:
-        bits[i // 6] |= 1 << (i % 6)
-    return "".join(DIGITS[b] for b in bits)
-
-
-def shard_key(term: str, split: set[str]) -> str:
-    if term[0] in split and len(term) > 1:
-        return term[:2]
-    return term[0]
-
-
-def key_file(key: str) -> str:
-    return "-".join(f"{ord(c):x}" for c in key)
 
 
 # --- scoring -------------------------------------------------------------------------
@@ -413,7 +332,7 @@ def impacts(
         tf[t] += w
     length = sum(w for _, w in body_terms) + len(title_terms)
     norm = K1 * (1 - B + B * length / avg_len)
-    bare = re.sub(r"[^0-9a-z\u3007-\ufaff.]", "", normalize(title))
+    bare = re.sub(r"[^0-9a-z\u3007-\ufaff.]", "", fold(title))
     out: dict[str, int] = {}
     for t, f in tf.items():
         score = 36 * f * (K1 + 1) / (f + norm) / (K1 + 1)
@@ -484,64 +403,50 @@ def build_index(catalog: Catalog, site_dir: Path, directory_urls: bool = True) -
     for key, rows in shards.items():
         files.write(f"t/{key_file(key)}.json", _json(rows))
 
-    # documents
+    # documents and facet bitsets
+    facets = list(search_facets())
     type_counts: dict[str, int] = defaultdict(int)
     facet_docs: dict[tuple[str, str], list[int]] = defaultdict(list)
-    area_names = {a.id: a.name for a in catalog.areas.values()}
     for i, d in enumerate(docs):
-        slug, label = TYPES[d.coll]
+        slug, label = REGISTRY[d.coll].search_type
         type_counts[slug] += 1
-        facet_docs[("type", slug)].append(i)
-        if d.level:
-            facet_docs[("level", ENUM_SLUGS[Level][d.level])].append(i)
-        if d.status:
-            facet_docs[("status", ENUM_SLUGS[Status][d.status])].append(i)
-        for dom in d.domains:
-            facet_docs[("domain", ENUM_SLUGS[Domain][dom])].append(i)
-        for a in d.areas:
-            facet_docs[("area", a)].append(i)
-        files.write(
-            f"d/{i}.json",
-            _json(
-                {
-                    "u": d.url,
-                    "t": d.title,
-                    "k": label,
-                    "l": d.level,
-                    "s": d.status,
-                    "d": d.domains,
-                    "a": [area_names[a] for a in d.areas if a in area_names],
-                    "x": d.text[:SNIPPET_TEXT_LIMIT],
-                }
-            ),
-        )
+        facet_docs[(TYPE_FACET[0], slug)].append(i)
+        doc: dict[str, Any] = {"u": d.url, "t": d.title, "k": label}
+        for name, key in DOC_FACET_KEYS.items():
+            f = FACETS[name]
+            values = d.facets.get(name, [])
+            for v in values:
+                facet_docs[(name, f.slug(v))].append(i)
+            shown = [f.shown(v, catalog) for v in values]
+            doc[key] = shown if f.many else (shown[0] if shown else None)
+        doc["x"] = d.text[:SNIPPET_TEXT_LIMIT]
+        files.write(f"d/{i}.json", _json(doc))
         d.text = ""  # written; the snippet text is not needed again
     n = len(docs)
-    facet_values: dict[str, list[list[Any]]] = {
-        "type": [[s, lab] for c, (s, lab) in TYPES.items() if type_counts.get(s)],
-        "level": [[ENUM_SLUGS[Level][m.value], m.value] for m in Level],
-        "domain": [[ENUM_SLUGS[Domain][m.value], m.value] for m in Domain],
-        "area": [[a.id, a.name] for a in catalog.areas.values()],
-        "status": [[ENUM_SLUGS[Status][m.value], m.value] for m in Status],
-    }
-    for facet, values in facet_values.items():
+    types = {c.search_type: None for c in REGISTRY.values() if type_counts.get(c.search_type[0])}
+    choices: dict[str, list[tuple[str, str]]] = {TYPE_FACET[0]: list(types)}
+    for f in facets:
+        choices[f.name] = [(f.slug(v), f.shown(v, catalog)) for v, _ in f.choices(catalog)]
+    facet_values: dict[str, list[list[Any]]] = {}
+    for name, values in choices.items():
         kept = []
         for slug, label in values:
-            ids = facet_docs.get((facet, slug), [])
+            ids = facet_docs.get((name, slug), [])
             if ids:
-                files.write(f"f/{facet}/{slug}.txt", bitset(ids, n))
+                files.write(f"f/{name}/{slug}.txt", bitset(ids, n))
                 kept.append([slug, label, len(ids)])
-        facet_values[facet] = kept
+        facet_values[name] = kept
     build = files.digest.hexdigest()[:12]
     files.write(
         "manifest.json",
         _json(
             {
-                "v": 1,
+                "v": VERSION,
                 "build": build,
                 "n": n,
                 "cap": CAP,
                 "split": "".join(sorted(split)),
+                "fl": [list(TYPE_FACET)] + [[f.name, f.label] for f in facets],
                 "facets": facet_values,
             }
         ),

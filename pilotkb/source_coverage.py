@@ -14,7 +14,8 @@ from collections.abc import Iterable, Iterator, Mapping
 from pathlib import Path
 from typing import Any
 
-from .load import load
+from .load import collapse_space, load
+from .registry import REGISTRY, cited_parts
 
 # Sentence ends: full-width and ASCII full stops, question and exclamation marks, semicolons.
 _TERMINATORS = frozenset("。！？；?!;")
@@ -80,11 +81,6 @@ PAGE_FURNITURE: frozenset[str] = frozenset({"新闻热点", "新闻爆料"})
 
 # Longest line (in characters) still taken for a headline.
 HEADLINE_MAX = 12
-
-
-def normalise(text: str) -> str:
-    """Collapse every run of whitespace to one space, as the validator does."""
-    return " ".join(text.split())
 
 
 def sentences(text: str) -> list[str]:
@@ -169,30 +165,20 @@ def _quotes(cited: Mapping[str, Any]) -> list[str]:
     return []
 
 
-def _cited_items(record: Mapping[str, Any]) -> Iterator[Mapping[str, Any]]:
-    """The record itself and every nested item (metrics, updates, adoptions) with a quote."""
-    yield record
-    for value in record.values():
-        if isinstance(value, list):
-            for item in value:
-                if isinstance(item, Mapping) and "quote" in item:
-                    yield item
-
-
 def citations(catalog_or_raw_data: Any, source_id: str | None = None) -> Iterator[tuple[str, str, str]]:
     """Every (collection, record id, normalised quote) of the data, nested items included."""
     data = _raw(catalog_or_raw_data)
     for collection, records in data.items():
-        if collection == "sources" or not isinstance(records, list):
+        if collection == "sources" or collection not in REGISTRY or not isinstance(records, list):
             continue
         for record in records:
             if not isinstance(record, Mapping) or not isinstance(record.get("id"), str):
                 continue
-            for item in _cited_items(record):
+            for _, item in cited_parts(collection, record):
                 if source_id is not None and item.get("source") != source_id:
                     continue
                 for quote in _quotes(item):
-                    q = normalise(quote)
+                    q = collapse_space(quote)
                     if q:
                         yield collection, record["id"], q
 
@@ -207,7 +193,7 @@ def cited_by(catalog_or_raw_data: Any, sentence: str, source_id: str | None = No
     A nested metric, update or adoption is reported as the id of the record holding it.
     Each id appears once, in the order of the data.
     """
-    s = normalise(sentence)
+    s = collapse_space(sentence)
     if not s:
         return []
     return _unique(rid for _, rid, quote in citations(catalog_or_raw_data, source_id) if _matches(quote, s))
@@ -242,7 +228,7 @@ def uncovered(data_path: Path | str, source_id: str) -> list[str]:
     for sentence in sentences(source_text(data, path, source_id)):
         if not is_substantive(sentence):
             continue
-        s = normalise(sentence)
+        s = collapse_space(sentence)
         if not any(_matches(q, s) for q in quotes):
             out.append(sentence)
     return out

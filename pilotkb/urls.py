@@ -8,58 +8,19 @@ from __future__ import annotations
 
 import posixpath
 
-from .model import ENUM_SLUGS, Domain, Level, Status
-
-UNKNOWN_SLUG = "unknown"
-
-RECORD_URI = {
-    "pilots": "pilots/{id}.md",
-    "experiences": "experiences/{id}.md",
-    "coverage": "coverage/{id}.md",
-    "events": "events/{id}.md",
-    "areas": "areas/{id}.md",
-    "sources": "sources/{id}.md",
-    "evaluations": "evaluations/index.md",
-    "figures": "stats/index.md",
-}
-# The page that lists every record of a collection.
-COLLECTION_INDEX = {
-    "pilots": "browse/all.md",
-    "experiences": "experiences/index.md",
-    "coverage": "coverage/index.md",
-    "events": "events/index.md",
-    "areas": "areas/index.md",
-    "sources": "sources/index.md",
-    "evaluations": "evaluations/index.md",
-    "figures": "stats/index.md",
-}
-# Records shown as rows of a shared page carry an anchor.
-ROW_ANCHOR = {"evaluations": "evaluation-{id}", "figures": "figure-{id}"}
-
-FACETS = {"level": Level, "domain": Domain, "status": Status}
+from .registry import REGISTRY
 
 
 def record_uri(coll: str, rid: str) -> str:
-    return RECORD_URI[coll].format(id=rid)
+    return REGISTRY[coll].uri(rid)
 
 
 def record_anchor(coll: str, rid: str) -> str:
-    pattern = ROW_ANCHOR.get(coll)
-    return pattern.format(id=rid) if pattern else ""
+    return REGISTRY[coll].anchor(rid)
 
 
-def facet_slug(facet: str, label: str | None) -> str:
-    if label is None:
-        return UNKNOWN_SLUG
-    enum = FACETS.get(facet)
-    if enum is not None:
-        return ENUM_SLUGS[enum][label]
-    return label
-
-
-def facet_uri(facet: str, slug: str, page: int = 1) -> str:
-    base = f"browse/{facet}/{slug}"
-    return f"{base}.md" if page == 1 else f"{base}/{page}.md"
+def index_uri(coll: str) -> str:
+    return REGISTRY[coll].index_uri
 
 
 def dest_url(src_uri: str, directory_urls: bool = True) -> str:

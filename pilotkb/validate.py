@@ -1,22 +1,30 @@
-"""Check the loaded data and report every problem at once, each at its line."""
+"""Check the loaded data and report every problem at once, each at its line.
+
+Validation is a list of checks (``CHECKS``); each is a function that reads the loaded data
+through a ``Context`` and yields problems. Every check runs, whatever the others found, so
+an editor sees all mistakes in one go. Each check has a fixture in ``tests/fixtures/bad/``.
+"""
 
 from __future__ import annotations
 
 import re
 import types
 import typing
-from pathlib import Path
+from collections.abc import Callable, Iterator
+from pathlib import Path, PurePosixPath
 from typing import Any
 
 from pydantic import BaseModel, ValidationError
 
 from .catalog import Catalog
 from .errors import DataError, Problem
-from .load import Located, Path_, load
-from .model import COLLECTIONS, DATE_RE, REFERENCES, Catalogue
+from .load import DataPath, Located, collapse_space, load
+from .model import DATE_RE
+from .registry import FILE_ORDER, REGISTRY, DataFile, cited_parts
 
 NUMBER_RE = re.compile(r"\d+(?:\.\d+)?")
-# Fields whose digits are addresses or bookkeeping, not statements of the source.
+_DATE_FIELDS = {"date", "approved", "deadline", "as_of", "reported"}
+# Fields whose digits are addresses, bookkeeping or fixed vocabularies, not statements.
 _NOT_STATED = {
     "id",
     "source",
@@ -24,8 +32,7 @@ _NOT_STATED = {
     "link",
     "file",
     "number",
-    # references and fixed vocabularies carry no statement of the source
-    *{fld for fields in REFERENCES.values() for fld in fields},
+    *{fld for c in REGISTRY.values() for fld in c.references},
     "level",
     "domains",
     "status",
@@ -33,38 +40,41 @@ _NOT_STATED = {
     "instrument",
     "domain",
 }
-_COLLECTION_LABEL = {
-    "sources": "来源",
-    "areas": "地区",
-    "pilots": "试点",
-    "experiences": "经验",
-    "coverage": "报道",
-    "events": "活动",
-    "evaluations": "评估",
-    "figures": "数字",
-}
 
 
 def validate_file(path: Path | str) -> Catalog:
     """Load and check ``path``; return the catalogue or raise ``DataError`` with all problems."""
     path = Path(path)
-    located = load(path)
-    return validate(located, path)
+    return validate(load(path), path)
 
 
 def validate(located: Located, path: Path) -> Catalog:
-    checker = _Checker(located, path)
-    return checker.run()
+    ctx = Context(located, path)
+    for problem in ctx.loc.problems:
+        ctx.problems.append(ctx.problem(problem[0], problem[2], problem[1]))
+    if not isinstance(located.data, dict):
+        ctx.problems.append(ctx.problem((), "文件顶层应为映射；允许：以 " + "、".join(FILE_ORDER) + " 为键"))
+        raise DataError(ctx.problems)
+    for check in CHECKS:
+        ctx.problems.extend(check(ctx))
+    if ctx.problems:
+        raise DataError(ctx.problems)
+    model = DataFile.model_construct(**{c: [r for _, r in v] for c, v in ctx.valid.items()})
+    return Catalog(model, path)
 
 
-class _Checker:
+class Context:
+    """The loaded data, its lines, and what earlier checks learnt about it."""
+
     def __init__(self, located: Located, path: Path):
         self.loc = located
         self.path = path
         self.problems: list[Problem] = []
+        self.valid: dict[str, list[tuple[int, Any]]] = {c: [] for c in FILE_ORDER}
+        self.schema_bad: set[DataPath] = set()  # (collection, index, field) the schema rejected
+        self.texts: dict[str, str | None] = {}  # source id -> its normalised text, if readable
 
-    # -- helpers ------------------------------------------------------------------
-    def record_label(self, path: Path_) -> str:
+    def record_label(self, path: DataPath) -> str:
         data = self.loc.data
         if len(path) >= 2 and isinstance(path[1], int) and isinstance(data, dict):
             coll = data.get(path[0])
@@ -75,125 +85,18 @@ class _Checker:
             return f"{path[0]}[{path[1]}]"
         return "(文件)"
 
-    def add(self, path: Path_, message: str, line: int | None = None) -> None:
-        if len(path) >= 2 and isinstance(path[1], int):
-            rest = path[2:]
-        else:
-            rest = path
+    def problem(self, path: DataPath, message: str, line: int | None = None) -> Problem:
+        rest = path[2:] if len(path) >= 2 and isinstance(path[1], int) else path
         fld = ""
         for part in rest:
             fld += f"[{part}]" if isinstance(part, int) else (f".{part}" if fld else str(part))
-        self.problems.append(
-            Problem(
-                self.loc.file,
-                line if line is not None else self.loc.line(path),
-                self.record_label(path),
-                fld or "(记录)",
-                message,
-            )
+        return Problem(
+            self.loc.file,
+            line if line is not None else self.loc.line(path),
+            self.record_label(path),
+            fld or "(记录)",
+            message,
         )
-
-    # -- run ----------------------------------------------------------------------
-    def run(self) -> Catalog:
-        data = self.loc.data
-        self.schema_bad: set[Path_] = set()
-        for path, line, message in self.loc.problems:
-            self.add(path, message, line)
-        bad = {p for p, _, _ in self.loc.problems}
-        if not isinstance(data, dict):
-            self.add((), "文件顶层应为映射；允许：以 " + "、".join(COLLECTIONS) + " 为键")
-            raise DataError(self.problems)
-        for key in data:
-            if key not in COLLECTIONS:
-                self.add((key,), "未知的集合；允许：" + "、".join(COLLECTIONS))
-        valid: dict[str, list[tuple[int, Any]]] = {}
-        for coll, model_cls in COLLECTIONS.items():
-            items = data.get(coll)
-            valid[coll] = []
-            if items is None:
-                continue
-            if not isinstance(items, list):
-                self.add((coll,), f"应为列表，实际是{_kind_of(items)}；允许：以“- ”开头的记录列表")
-                continue
-            for i, item in enumerate(items):
-                if (coll, i) in bad:
-                    continue
-                try:
-                    valid[coll].append((i, model_cls.model_validate(item)))
-                except ValidationError as exc:
-                    for err in exc.errors():
-                        path = (coll, i, *err["loc"])
-                        if not any(path[: len(b)] == b for b in bad):
-                            self.pydantic_error(err, path)
-                        self.schema_bad.add(path[:3])
-        if not valid["sources"] and not isinstance(data.get("sources"), list):
-            self.add(("sources",), "缺少来源；允许：至少一条 sources 记录")
-        self.check_raw_ids(data)
-        self.check_references()
-        self.check_quotes()
-        if self.problems:
-            raise DataError(self.problems)
-        model = Catalogue.model_construct(**{c: [r for _, r in v] for c, v in valid.items()})
-        return Catalog.build(model, self.path)
-
-    def pydantic_error(self, err: Any, full: Path_) -> None:
-        path: list[str | int] = list(full)
-        kind = err["type"]
-        ctx = err.get("ctx") or {}
-        given = err.get("input")
-        field_model, field_name = _field_at(tuple(path))
-        if kind == "missing":
-            desc = _describe(field_model, field_name)
-            msg = f"缺少必填字段；允许：{desc}" if desc else "缺少必填字段"
-            self.add(tuple(path), msg)
-            return
-        if kind == "extra_forbidden":
-            parent_model, _ = _field_at(tuple(path))
-            allowed = "、".join(parent_model.model_fields) if parent_model else ""
-            self.add(tuple(path), f"未知字段；允许的字段：{allowed}")
-            return
-        if kind == "enum":
-            self.add(tuple(path), f"取值“{given}”无效；允许：{_enum_choices(ctx.get('expected', ''))}")
-            return
-        if kind in ("string_type",):
-            self.add(tuple(path), f"应为文字，实际是{_kind_of(given)}；允许：文字（必要时加引号）")
-            return
-        if kind in ("list_type",):
-            self.add(tuple(path), f"应为列表，实际是{_kind_of(given)}；允许：以“- ”开头的列表")
-            return
-        if kind in ("model_type", "dict_type", "model_attributes_type"):
-            self.add(tuple(path), f"应为映射（键: 值），实际是{_kind_of(given)}")
-            return
-        if kind.startswith("float") or kind.startswith("int"):
-            self.add(tuple(path), f"应为数字，实际是“{given}”；允许：如 4.48（约数请只写在 value 中）")
-            return
-        if kind in ("too_short", "string_too_short"):
-            self.add(tuple(path), "不能为空；允许：至少一项内容")
-            return
-        if kind == "value_error":
-            self.add(tuple(path), str(ctx.get("error", err["msg"])))
-            return
-        self.add(tuple(path), f"{err['msg']}")
-
-    def check_raw_ids(self, data: dict[str, Any]) -> None:
-        for coll in COLLECTIONS:
-            items = data.get(coll)
-            if not isinstance(items, list):
-                continue
-            seen: dict[str, int] = {}
-            for i, rec in enumerate(items):
-                if isinstance(rec, dict) and isinstance(rec.get("id"), str):
-                    self._dup(coll, i, rec["id"], seen)
-
-    def _dup(self, coll: str, i: int, rid: str, seen: dict[str, int]) -> None:
-        if rid in seen:
-            first = self.loc.line((coll, seen[rid], "id"))
-            self.add(
-                (coll, i, "id"),
-                f"编号“{rid}”重复（第 {first} 行已使用）；允许：在{_COLLECTION_LABEL[coll]}中唯一的编号",
-            )
-        else:
-            seen[rid] = i
 
     def records(self, coll: str) -> list[tuple[int, dict[str, Any]]]:
         items = self.loc.data.get(coll)
@@ -201,71 +104,217 @@ class _Checker:
             return []
         return [(i, r) for i, r in enumerate(items) if isinstance(r, dict)]
 
-    def check_references(self) -> None:
-        """Dangling references, checked on the raw data so that no record is skipped."""
-        ids = {c: {r["id"] for _, r in self.records(c) if isinstance(r.get("id"), str)} for c in COLLECTIONS}
-        for coll, fields in REFERENCES.items():
-            for i, rec in self.records(coll):
-                for fld, target in fields.items():
-                    value = rec.get(fld)
-                    refs = value if isinstance(value, list) else [value]
-                    for j, ref in enumerate(refs):
-                        if isinstance(ref, str) and ref not in ids[target]:
-                            where = (coll, i, fld, j) if isinstance(value, list) else (coll, i, fld)
-                            self.add(where, _dangling(ref, target, ids[target]))
-        for coll in COLLECTIONS:
-            for i, rec in self.records(coll):
-                for sub_path, cited in _cited_parts(rec, (coll, i)) if coll != "sources" else []:
-                    src = cited.get("source")
-                    if isinstance(src, str) and src not in ids["sources"]:
-                        self.add((*sub_path, "source"), _dangling(src, "sources", ids["sources"]))
+    def ids(self, coll: str) -> set[str]:
+        return {r["id"] for _, r in self.records(coll) if isinstance(r.get("id"), str)}
 
-    def check_quotes(self) -> None:
-        texts: dict[str, str | None] = {}
-        for i, src in self.records("sources"):
-            sid, file = src.get("id"), src.get("file")
-            if not isinstance(sid, str):
-                continue
-            texts[sid] = None
-            if isinstance(file, str):
-                f = (self.path.parent / file).resolve()
-                if not f.is_file():
-                    self.add(("sources", i, "file"), f"找不到原文文件 {file}；允许：相对于 data/ 的文件路径")
-                else:
-                    texts[sid] = _normalise(f.read_text(encoding="utf-8"))
-        for coll in COLLECTIONS:
+    def cited(self) -> Iterator[tuple[DataPath, dict[str, Any]]]:
+        """Every record (but sources) and nested item that rests on a quote, with its path."""
+        for coll in FILE_ORDER:
             if coll == "sources":
                 continue
             for i, rec in self.records(coll):
-                for sub_path, cited in _cited_parts(rec, (coll, i)):
-                    quote = cited.get("quote")
-                    quotes = [quote] if isinstance(quote, str) else quote
-                    if not isinstance(quotes, list) or not all(isinstance(q, str) for q in quotes):
-                        continue  # the schema reports it
-                    text = texts.get(cited.get("source"))  # type: ignore[arg-type]
-                    if text is not None:
-                        for k, q in enumerate(quotes):
-                            if _normalise(q) not in text:
-                                self.add(
-                                    (*sub_path, "quote", k)
-                                    if isinstance(quote, list)
-                                    else (*sub_path, "quote"),
-                                    f"引文在来源“{cited.get('source')}”中找不到：“{_short(q)}”；"
-                                    "允许：来源原文中逐字出现的句子或片段",
-                                )
-                    joined = "\n".join(quotes)
-                    for fld, number in _stated_numbers(cited):
-                        if (*sub_path, fld)[:3] in self.schema_bad and len(sub_path) == 2:
-                            continue  # the schema already reports this field
-                        if number not in joined:
-                            self.add(
-                                (*sub_path, fld),
-                                f"数字“{number}”不在本条引文中；允许：引文里逐字出现的数字（或补充含该数字的引文）",
-                            )
+                for sub, item in cited_parts(coll, rec):
+                    yield (coll, i, *sub), item
 
 
-def _normalise(text: str) -> str:
-    return " ".join(text.split())
+Check = Callable[[Context], Iterator[Problem]]
+
+# --- the checks ----------------------------------------------------------------------
+
+
+def check_collections(ctx: Context) -> Iterator[Problem]:
+    """Top-level keys are collections; the file has at least one source."""
+    data = ctx.loc.data
+    for key in data:
+        if key not in REGISTRY:
+            yield ctx.problem((key,), "未知的集合；允许：" + "、".join(FILE_ORDER))
+    if not isinstance(data.get("sources"), list):
+        yield ctx.problem(("sources",), "缺少来源；允许：至少一条 sources 记录")
+
+
+def check_schema(ctx: Context) -> Iterator[Problem]:
+    """Each record against its model: fields, types, vocabularies, dates, links."""
+    bad = {p for p, _, _ in ctx.loc.problems}
+    for coll in FILE_ORDER:
+        items = ctx.loc.data.get(coll)
+        if items is None:
+            continue
+        if not isinstance(items, list):
+            yield ctx.problem((coll,), f"应为列表，实际是{_kind_of(items)}；允许：以“- ”开头的记录列表")
+            continue
+        model = REGISTRY[coll].model
+        for i, item in enumerate(items):
+            if (coll, i) in bad:
+                continue  # the loader already reported it (an alias, a tag)
+            try:
+                ctx.valid[coll].append((i, model.model_validate(item)))
+            except ValidationError as exc:
+                for err in exc.errors():
+                    path = (coll, i, *err["loc"])
+                    if not any(path[: len(b)] == b for b in bad):
+                        yield ctx.problem(path, pydantic_message(err, path))
+                    ctx.schema_bad.add(path[:3])
+
+
+def check_unique_ids(ctx: Context) -> Iterator[Problem]:
+    for coll in FILE_ORDER:
+        seen: dict[str, int] = {}
+        for i, rec in ctx.records(coll):
+            rid = rec.get("id")
+            if not isinstance(rid, str):
+                continue
+            if rid in seen:
+                first = ctx.loc.line((coll, seen[rid], "id"))
+                yield ctx.problem(
+                    (coll, i, "id"),
+                    f"编号“{rid}”重复（第 {first} 行已使用）；允许：在{REGISTRY[coll].label}中唯一的编号",
+                )
+            else:
+                seen[rid] = i
+
+
+def check_references(ctx: Context) -> Iterator[Problem]:
+    """Dangling references, checked on the raw data so that no record is skipped."""
+    ids = {c: ctx.ids(c) for c in FILE_ORDER}
+    for coll, c in REGISTRY.items():
+        for i, rec in ctx.records(coll):
+            for fld, target in c.references.items():
+                value = rec.get(fld)
+                refs = value if isinstance(value, list) else [value]
+                for j, ref in enumerate(refs):
+                    if isinstance(ref, str) and ref not in ids[target]:
+                        where = (coll, i, fld, j) if isinstance(value, list) else (coll, i, fld)
+                        yield ctx.problem(where, _dangling(ref, target, ids[target]))
+    for path, item in ctx.cited():
+        src = item.get("source")
+        if isinstance(src, str) and src not in ids["sources"]:
+            yield ctx.problem((*path, "source"), _dangling(src, "sources", ids["sources"]))
+
+
+def check_source_files(ctx: Context) -> Iterator[Problem]:
+    """Each source's text file: inside the data folder, present, UTF-8. Read once, here."""
+    folder = ctx.path.parent.resolve()
+    for i, src in ctx.records("sources"):
+        sid, file = src.get("id"), src.get("file")
+        if not isinstance(sid, str):
+            continue
+        ctx.texts[sid] = None
+        if not isinstance(file, str):
+            continue
+        where = ("sources", i, "file")
+        pure = PurePosixPath(file.replace("\\", "/"))
+        if pure.is_absolute() or ".." in pure.parts or re.match(r"^[A-Za-z]:", file):
+            yield ctx.problem(
+                where, f"文件路径“{file}”不允许；允许：数据文件所在目录下的相对路径，如 sources/原文.txt"
+            )
+            continue
+        target = (folder / pure).resolve()
+        if not target.is_relative_to(folder):
+            yield ctx.problem(where, f"文件“{file}”指向数据目录之外；允许：数据文件所在目录下的文件")
+        elif not target.is_file():
+            yield ctx.problem(where, f"找不到原文文件 {file}；允许：相对于 data/ 的文件路径")
+        else:
+            try:
+                ctx.texts[sid] = collapse_space(target.read_bytes().decode("utf-8-sig"))
+            except UnicodeDecodeError as exc:
+                yield ctx.problem(
+                    where,
+                    f"原文文件 {file} 第 {exc.start + 1} 字节不是合法的 UTF-8；允许：UTF-8 编码的文本文件",
+                )
+
+
+def check_quotes(ctx: Context) -> Iterator[Problem]:
+    """Every quote appears word for word in its source's text."""
+    for path, item in ctx.cited():
+        quote = item.get("quote")
+        quotes = _quote_list(quote)
+        text = ctx.texts.get(item.get("source"))  # type: ignore[arg-type]
+        if quotes is None or text is None:
+            continue  # the schema or the source-file check reports it
+        for k, q in enumerate(quotes):
+            if collapse_space(q) not in text:
+                yield ctx.problem(
+                    (*path, "quote", k) if isinstance(quote, list) else (*path, "quote"),
+                    f"引文在来源“{item.get('source')}”中找不到：“{_short(q)}”；允许：来源原文中逐字出现的句子或片段",
+                )
+
+
+def check_numbers(ctx: Context) -> Iterator[Problem]:
+    """Every number written in a record's own fields is in its quote."""
+    for path, item in ctx.cited():
+        quotes = _quote_list(item.get("quote"))
+        if quotes is None:
+            continue
+        joined = "\n".join(quotes)
+        for fld, number in _stated_numbers(item):
+            if len(path) == 2 and (*path, fld) in ctx.schema_bad:
+                continue  # the schema already reports this field
+            if number not in joined:
+                yield ctx.problem(
+                    (*path, fld),
+                    f"数字“{number}”不在本条引文中；允许：引文里逐字出现的数字（或补充含该数字的引文）",
+                )
+
+
+CHECKS: tuple[Check, ...] = (
+    check_collections,
+    check_schema,
+    check_unique_ids,
+    check_references,
+    check_source_files,
+    check_quotes,
+    check_numbers,
+)
+
+# --- pydantic's errors, in the editors' words ------------------------------------------
+
+
+def _missing(err: Any, path: DataPath) -> str:
+    desc = _describe(*_field_at(path))
+    return f"缺少必填字段；允许：{desc}" if desc else "缺少必填字段"
+
+
+def _extra(err: Any, path: DataPath) -> str:
+    model, _ = _field_at(path)
+    return f"未知字段；允许的字段：{'、'.join(model.model_fields) if model else ''}"
+
+
+# error type (or prefix ending in "*") -> message
+PYDANTIC_MESSAGES: dict[str, Callable[[Any, DataPath], str]] = {
+    "missing": _missing,
+    "extra_forbidden": _extra,
+    "enum": lambda e, p: (
+        f"取值“{e.get('input')}”无效；允许：{_enum_choices((e.get('ctx') or {}).get('expected', ''))}"
+    ),
+    "string_type": lambda e, p: f"应为文字，实际是{_kind_of(e.get('input'))}；允许：文字（必要时加引号）",
+    "list_type": lambda e, p: f"应为列表，实际是{_kind_of(e.get('input'))}；允许：以“- ”开头的列表",
+    "model_type": lambda e, p: f"应为映射（键: 值），实际是{_kind_of(e.get('input'))}",
+    "dict_type": lambda e, p: f"应为映射（键: 值），实际是{_kind_of(e.get('input'))}",
+    "model_attributes_type": lambda e, p: f"应为映射（键: 值），实际是{_kind_of(e.get('input'))}",
+    "float*": lambda e, p: f"应为数字，实际是“{e.get('input')}”；允许：如 4.48（约数请只写在 value 中）",
+    "int*": lambda e, p: f"应为数字，实际是“{e.get('input')}”；允许：如 4.48（约数请只写在 value 中）",
+    "too_short": lambda e, p: "不能为空；允许：至少一项内容",
+    "string_too_short": lambda e, p: "不能为空；允许：至少一项内容",
+    "value_error": lambda e, p: str((e.get("ctx") or {}).get("error", e["msg"])),
+}
+
+
+def pydantic_message(err: Any, path: DataPath) -> str:
+    kind = err["type"]
+    fn = PYDANTIC_MESSAGES.get(kind) or next(
+        (f for k, f in PYDANTIC_MESSAGES.items() if k.endswith("*") and kind.startswith(k[:-1])), None
+    )
+    return fn(err, path) if fn else str(err["msg"])
+
+
+# --- helpers -------------------------------------------------------------------------
+
+
+def _quote_list(quote: Any) -> list[str] | None:
+    quotes = [quote] if isinstance(quote, str) else quote
+    if not isinstance(quotes, list) or not all(isinstance(q, str) for q in quotes):
+        return None
+    return quotes
 
 
 def _short(text: str, n: int = 30) -> str:
@@ -276,20 +325,6 @@ def _dangling(ref: str, target: str, known: set[str]) -> str:
     near = sorted(k for k in known if k.split("-")[0] == ref.split("-")[0])[:3]
     hint = f"（相近的编号：{'、'.join(near)}）" if near else ""
     return f"引用的编号“{ref}”在 {target} 中不存在{hint}；允许：{target} 中已有记录的 id"
-
-
-def _cited_parts(rec: dict[str, Any], path: Path_) -> list[tuple[Path_, dict[str, Any]]]:
-    """The record itself and each nested item that carries its own quote."""
-    out: list[tuple[Path_, dict[str, Any]]] = [(path, rec)]
-    for name, value in rec.items():
-        if isinstance(value, list):
-            for j, item in enumerate(value):
-                if isinstance(item, dict) and ("quote" in item or "source" in item):
-                    out.append(((*path, name, j), item))
-    return out
-
-
-_DATE_FIELDS = {"date", "approved", "deadline", "as_of", "reported"}
 
 
 def _stated_numbers(rec: dict[str, Any]) -> list[tuple[str, str]]:
@@ -311,9 +346,9 @@ def _stated_numbers(rec: dict[str, Any]) -> list[tuple[str, str]]:
     return out
 
 
-def _field_at(loc: tuple[Any, ...]) -> tuple[type[BaseModel] | None, str | None]:
+def _field_at(loc: DataPath) -> tuple[type[BaseModel] | None, str | None]:
     """The model owning the last named field of ``loc``, and that field's name."""
-    model: type[BaseModel] | None = Catalogue
+    model: type[BaseModel] | None = DataFile
     owner: type[BaseModel] | None = None
     name: str | None = None
     for part in loc:

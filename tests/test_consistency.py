@@ -10,7 +10,7 @@ import sys
 import pytest
 
 from pilotkb.export import dictionary_rows, json_schema
-from pilotkb.model import COLLECTIONS
+from pilotkb.registry import REGISTRY
 from pilotkb.settings import Settings, documented
 
 from .conftest import ENV, FIXTURES, ROOT, build, make_project
@@ -57,7 +57,7 @@ def test_settings_reject_bad_values():
 def test_committed_json_schema_is_generated_from_the_model():
     committed = json.loads((ROOT / "schema" / "pilots.schema.json").read_text(encoding="utf-8"))
     assert committed == json_schema(), "run: scripts/kb schema schema/pilots.schema.json"
-    assert set(committed["properties"]) == set(COLLECTIONS)
+    assert set(committed["properties"]) == set(REGISTRY)
 
 
 def test_data_file_points_editors_at_the_schema():
@@ -67,8 +67,8 @@ def test_data_file_points_editors_at_the_schema():
 
 def test_data_dictionary_lists_every_field_of_every_collection():
     tables = {name: {row[0] for row in rows} for name, _, rows in dictionary_rows()}
-    for name, model in COLLECTIONS.items():
-        assert tables[name] == set(model.model_fields)
+    for name, c in REGISTRY.items():
+        assert tables[name] == set(c.model.model_fields)
 
 
 def test_schema_command_writes_the_same_schema(tmp_path):

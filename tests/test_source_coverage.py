@@ -8,8 +8,10 @@ from typing import Any
 import pytest
 
 from pilotkb import load_catalog
+from pilotkb.load import collapse_space as normalise
 from pilotkb.load import load
-from pilotkb.source_coverage import cited_by, is_substantive, normalise, sentences, uncovered
+from pilotkb.registry import cited_parts
+from pilotkb.source_coverage import cited_by, is_substantive, sentences, uncovered
 
 ROOT = Path(__file__).resolve().parent.parent
 DATA = ROOT / "data" / "pilots.yaml"
@@ -138,16 +140,13 @@ def _raw() -> dict[str, Any]:
 
 
 def _cited_items(data: dict[str, Any]) -> list[tuple[str, dict[str, Any]]]:
-    out = []
-    for coll, records in data.items():
-        if coll == "sources":
-            continue
-        for rec in records or []:
-            out.append((rec["id"], rec))
-            for value in rec.values():
-                if isinstance(value, list):
-                    out += [(rec["id"], item) for item in value if isinstance(item, dict) and "quote" in item]
-    return out
+    return [
+        (rec["id"], item)
+        for coll, records in data.items()
+        if coll != "sources"
+        for rec in records or []
+        for _, item in cited_parts(coll, rec)
+    ]
 
 
 def test_every_substantive_sentence_is_cited() -> None:

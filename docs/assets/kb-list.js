@@ -12,15 +12,18 @@
   var optionsNode = head && head.querySelector("script.kb-facet-options");
   if (!head || !optionsNode || !window.URLSearchParams || !window.fetch) return;
 
-  var FACETS = ["level", "domain", "area", "status", "year"];
-  var LABELS = { level: "层级", domain: "领域", area: "实施地区", status: "状态", year: "批准年份" };
+  // Facet names, labels and values come from the page (pilotkb/facets.py), in display order.
+  var declared = JSON.parse(optionsNode.textContent);
+  var FACETS = declared.map(function (f) { return f.name; });
+  var LABELS = {};
+  var options = {};
+  declared.forEach(function (f) { LABELS[f.name] = f.label; options[f.name] = f.options; });
   var SORTS = [
     ["", "默认顺序"],
     ["name", "名称"],
     ["year", "批准年份（新到旧）"],
     ["deadline", "完成时限（近到远）"]
   ];
-  var options = JSON.parse(optionsNode.textContent);
   var root = head.getAttribute("data-kb-root") || "";
   var indexUrl = head.getAttribute("data-kb-index");
   var pageSize = parseInt(head.getAttribute("data-kb-page-size"), 10) || 50;
@@ -92,7 +95,7 @@
     s.page = 1;
     writeState(s);
     render(s);
-    selects.level.focus();
+    selects[FACETS[0]].focus();
   });
   form.appendChild(reset);
   form.addEventListener("submit", function (e) { e.preventDefault(); });
@@ -133,14 +136,16 @@
     return -1;
   }
 
+  // row: [id, name, one column per facet of rows.facets (an index, or a list of indexes), deadline]
+  function col(facet) { return 2 + rows.facets.indexOf(facet); }
+  function deadline(row) { return row[2 + rows.facets.length]; }
+
   function matches(row, want) {
-    // row: [id, name, level, [domains], [areas], status, year, deadline]
-    if (want.level >= 0 && row[2] !== want.level) return false;
-    if (want.domain >= 0 && row[3].indexOf(want.domain) < 0) return false;
-    if (want.area >= 0 && row[4].indexOf(want.area) < 0) return false;
-    if (want.status >= 0 && row[5] !== want.status) return false;
-    if (want.year >= 0 && row[6] !== want.year) return false;
-    return true;
+    return FACETS.every(function (f) {
+      if (want[f] < 0) return true;
+      var v = row[col(f)];
+      return Array.isArray(v) ? v.indexOf(want[f]) >= 0 : v === want[f];
+    });
   }
 
   var collator = window.Intl ? new Intl.Collator("zh-CN") : null;
@@ -148,14 +153,16 @@
     if (kind === "name") return function (a, b) { return collator ? collator.compare(a[1], b[1]) : (a[1] < b[1] ? -1 : 1); };
     if (kind === "year") {
       return function (a, b) {
-        var ya = parseInt(options.year[a[6]].slug, 10) || 0, yb = parseInt(options.year[b[6]].slug, 10) || 0;
+        var y = col("year");
+        var ya = parseInt(options.year[a[y]].slug, 10) || 0, yb = parseInt(options.year[b[y]].slug, 10) || 0;
         return yb - ya;
       };
     }
     if (kind === "deadline") {
       return function (a, b) {
-        if (!a[7] || !b[7]) return a[7] ? -1 : b[7] ? 1 : 0;
-        return a[7] < b[7] ? -1 : a[7] > b[7] ? 1 : 0;
+        var da = deadline(a), db = deadline(b);
+        if (!da || !db) return da ? -1 : db ? 1 : 0;
+        return da < db ? -1 : da > db ? 1 : 0;
       };
     }
     return null;
@@ -172,10 +179,10 @@
       return o.slug === "unknown" ? what + o.label : o.label;
     }
     var meta = [
-      named("level", row[2], "层级"),
-      row[3].map(function (i) { return named("domain", i, "领域"); }).join("、"),
-      row[4].map(function (i) { return named("area", i, "地区"); }).join("、"),
-      named("status", row[5], "状态")
+      named("level", row[col("level")], "层级"),
+      row[col("domain")].map(function (i) { return named("domain", i, "领域"); }).join("、"),
+      row[col("area")].map(function (i) { return named("area", i, "地区"); }).join("、"),
+      named("status", row[col("status")], "状态")
     ];
     li.appendChild(el("p", { "class": "kb-card__meta" }, meta.join(" · ")));
     return li;

@@ -17,13 +17,9 @@
   for (var i = 0; i < DIGITS.length; i++) VAL[DIGITS[i]] = i;
   var RUN = /[\u3007\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff]+|[a-z0-9]+(?:\.[0-9]+)*/g;
   var PAGE = 10;
-  var FACETS = [
-    ["type", "全部类型"],
-    ["level", "全部层级"],
-    ["domain", "全部领域"],
-    ["area", "全部地区"],
-    ["status", "全部状态"],
-  ];
+  // The index format this script reads (pilotkb/search_format.py VERSION).
+  var FORMAT = 2;
+  function VersionError(message) { this.message = message; }
 
   /* --- index ------------------------------------------------------------------- */
   var manifest = null;
@@ -48,6 +44,10 @@
   function ready() {
     if (manifest) return Promise.resolve(manifest);
     return load("manifest.json", true).then(function (m) {
+      if (!m || m.v !== FORMAT) {
+        throw new VersionError("检索索引的格式（" + (m ? m.v : "无") + "）与本页脚本（" + FORMAT +
+          "）不一致，请刷新页面；若仍如此，说明网站正在更新，请稍后再试。");
+      }
       manifest = m;
       return m;
     });
@@ -288,13 +288,14 @@
   Searcher.prototype.facets = function () {
     var self = this;
     if (this.facetsBox.firstChild) return;
-    FACETS.forEach(function (f) {
+    manifest.fl.forEach(function (f) {
       var values = manifest.facets[f[0]] || [];
       if (values.length < 2 && f[0] !== "type") return;
       var sel = el("select", "kb-search-select");
+      var all = "全部" + f[1];
       sel.name = f[0];
-      sel.setAttribute("aria-label", f[1]);
-      sel.appendChild(el("option", "", f[1])).value = "";
+      sel.setAttribute("aria-label", all);
+      sel.appendChild(el("option", "", all)).value = "";
       values.forEach(function (v) {
         var o = el("option", "", v[1]);
         o.value = v[0];
@@ -346,8 +347,9 @@
           return self.more();
         });
       });
-    }).catch(function () {
-      if (seq === self.seq) self.meta.textContent = "搜索暂时不可用，请稍后再试";
+    }).catch(function (e) {
+      if (seq !== self.seq) return;
+      self.meta.textContent = e instanceof VersionError ? e.message : "搜索暂时不可用，请稍后再试";
     });
   };
 
@@ -516,6 +518,17 @@
     if (q) input.value = q;
     s.run();
   }
+
+  // The decoders, for the test that checks them against vectors encoded in Python.
+  window.kbSearchFormat = {
+    version: FORMAT,
+    postings: function (text) { return decode(text, []); },
+    bits: function (text, n) {
+      var out = [];
+      for (var d = 0; d < n; d++) if (has(text, d)) out.push(d);
+      return out;
+    }
+  };
 
   function start() {
     mountHeader();

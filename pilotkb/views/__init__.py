@@ -1,0 +1,43 @@
+"""Page families, one module each (after Material's ``blog/structure`` and Datasette's views).
+
+``Views`` is built once per MkDocs build; each family module has ``pages(ctx)`` (and
+``files(ctx)`` for non-page files). Adding a family is a module and a line in ``FAMILIES``.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from typing import Any
+
+from ..catalog import Catalog
+from ..settings import Settings
+from . import about, blocks, browse, collections, listdata, records, stats
+from .base import Context, GeneratedPage
+
+FAMILIES = (records, browse, collections, about, stats)
+FILE_FAMILIES = (listdata,)
+
+__all__ = ["FAMILIES", "GeneratedPage", "Views"]
+
+
+class Views:
+    def __init__(self, catalog: Catalog, settings: Settings, directory_urls: bool = True):
+        self.ctx = Context(catalog, settings, directory_urls)
+
+    def pages(self) -> Iterator[GeneratedPage]:
+        for family in FAMILIES:
+            yield from family.pages(self.ctx)
+
+    def files(self) -> dict[str, bytes]:
+        """Non-page files of the site: the list data, and the open-data downloads."""
+        out: dict[str, bytes] = {}
+        for family in FILE_FAMILIES:
+            out.update(family.files(self.ctx))
+        if self.ctx.settings.exports:
+            from ..export import export_files
+
+            out.update(export_files(self.ctx.cat))
+        return out
+
+    def macro_values(self) -> dict[str, Any]:
+        return blocks.macro_values(self.ctx)

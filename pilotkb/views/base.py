@@ -1,0 +1,89 @@
+"""What every page family shares: the generated page, and paging of long lists."""
+
+from __future__ import annotations
+
+import html
+import json
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+from functools import cached_property
+from typing import Any
+
+from ..catalog import Catalog
+from ..facets import FACETS, Value
+from ..registry import REGISTRY
+from ..render import Renderer, title
+from ..settings import Settings
+
+
+@dataclass
+class GeneratedPage:
+    src_uri: str
+    title: str  # plain text; escaped when written
+    body: str  # Markdown with raw HTML blocks
+    kind: str
+    description: str = ""
+    meta: dict[str, Any] = field(default_factory=dict)
+
+    def markdown(self) -> str:
+        """The page as Markdown with front matter (JSON values, which are valid YAML)."""
+        front = {
+            "title": html.escape(self.title, quote=False),
+            "description": html.escape(self.description or self.title, quote=True),
+            "render_macros": False,
+            "kb_kind": self.kind,
+            **self.meta,
+        }
+        lines = ["---"]
+        lines += [f"{key}: {json.dumps(value, ensure_ascii=False)}" for key, value in front.items()]
+        lines += ["---", "", self.body.rstrip() + "\n"]
+        return "\n".join(lines)
+
+
+class Context:
+    """One catalogue, its settings and URL style, and what several families compute."""
+
+    def __init__(self, catalog: Catalog, settings: Settings, directory_urls: bool = True):
+        self.cat = catalog
+        self.settings = settings
+        self.directory_urls = directory_urls
+        self.renderer = Renderer(catalog, directory_urls)
+        self.render = self.renderer.render
+        self.href = self.renderer.href
+
+    @cached_property
+    def facet_values(self) -> dict[str, list[Value]]:
+        """For each facet, its values with their pilots (未公开 last)."""
+        return {name: f.values(self.cat) for name, f in FACETS.items()}
+
+    @cached_property
+    def facet_options(self) -> list[dict[str, Any]]:
+        """Each facet, in order, with its values and their pilot counts (the filter menus)."""
+        return [
+            {
+                "name": name,
+                "label": FACETS[name].label,
+                "options": [{"slug": v.slug, "label": v.shown, "n": len(v.pilots)} for v in values],
+            }
+            for name, values in self.facet_values.items()
+        ]
+
+    def describe(self, coll: str, rec: Any) -> str:
+        summary = getattr(rec, "summary", None) or getattr(rec, "covers", None) or ""
+        head = f"{REGISTRY[coll].label}：{title(coll, rec)}"
+        return f"{head}。{summary}"[:150] if summary else head
+
+    def chunks(
+        self, first_uri: str, base: str, items: list[Any]
+    ) -> Iterator[tuple[str, list[Any], dict[str, Any]]]:
+        """(src_uri, items, pager context) for each page of at most page_size items."""
+        size = self.settings.page_size
+        parts = [items[i : i + size] for i in range(0, len(items), size)] or [[]]
+        uris = [first_uri if n == 1 else f"{base}/{n}.md" for n in range(1, len(parts) + 1)]
+        for n, (here, part) in enumerate(zip(uris, parts, strict=True), start=1):
+            pager = {"page": n, "pages": len(uris), "page_hrefs": [self.href(here, u) for u in uris]}
+            yield here, part, pager
+
+
+def paged_title(title: str, page: int) -> str:
+    return title if page == 1 else f"{title}（第 {page} 页）"

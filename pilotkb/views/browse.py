@@ -1,0 +1,49 @@
+"""Browse pages: the facet overview, the list of every pilot, and one list per facet value."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from typing import Any
+
+from ..facets import FACETS, UNKNOWN, year
+from .base import Context, GeneratedPage, paged_title
+
+ALL_URI = "browse/all.md"
+
+
+def pages(ctx: Context) -> Iterator[GeneratedPage]:
+    facets = {name: [tuple(v) for v in values] for name, values in ctx.facet_values.items()}
+    yield GeneratedPage(
+        "browse/index.md",
+        "分类浏览",
+        ctx.render("browse_index.md.j2", "browse/index.md", facets=facets, total=len(ctx.cat.pilots)),
+        "browse",
+        "按层级、领域、实施地区、状态和批准年份浏览全部试点",
+    )
+    yield from _paginated(ctx, "browse/all", "试点一览", list(ctx.cat.pilots.values()), None)
+    for name, values in ctx.facet_values.items():
+        for v in values:
+            title = f"{FACETS[name].label}：{v.label if v.label is not None else UNKNOWN}"
+            yield from _paginated(ctx, f"browse/{name}/{v.slug}", title, v.pilots, (name, v.label))
+
+
+def _paginated(
+    ctx: Context, base: str, title: str, pilots: list[Any], facet: tuple[str, str | None] | None
+) -> Iterator[GeneratedPage]:
+    size = ctx.settings.page_size
+    for here, chunk, pager in ctx.chunks(f"{base}.md", base, pilots):
+        n = pager["page"]
+        body = ctx.render(
+            "browse_list.md.j2",
+            here,
+            title=title,
+            pilots=chunk,
+            total=len(pilots),
+            first=(n - 1) * size + 1,
+            facet=facet,
+            year=year,
+            page_size=size,
+            facet_options=ctx.facet_options if facet is None else None,
+            **pager,
+        )
+        yield GeneratedPage(here, paged_title(title, n), body, "list", f"{title}，共 {len(pilots)} 项试点")

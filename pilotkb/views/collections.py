@@ -1,0 +1,43 @@
+"""Collection index pages: the paginated list of each collection, and shared-row pages."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+
+from ..registry import REGISTRY
+from .base import Context, GeneratedPage, paged_title
+
+
+def pages(ctx: Context) -> Iterator[GeneratedPage]:
+    cat = ctx.cat
+    for coll, c in REGISTRY.items():
+        if not c.index_title:
+            continue
+        records = list(cat.records[coll].values())
+        base = c.index_uri.removesuffix("/index.md") + "/all"
+        for here, chunk, pager in ctx.chunks(c.index_uri, base, records):
+            body = ctx.render(
+                "collection_index.md.j2",
+                here,
+                coll=coll,
+                title=c.index_title,
+                intro=c.index_intro,
+                records=chunk,
+                total=len(records),
+                rel=cat.relations,
+                **pager,
+            )
+            yield GeneratedPage(here, paged_title(c.index_title, pager["page"]), body, "index", c.index_intro)
+    yield GeneratedPage(
+        "evaluations/index.md",
+        "评估",
+        ctx.render(
+            "collection_evaluations.md.j2",
+            "evaluations/index.md",
+            records=list(cat.evaluations.values()),
+            cite=lambda r: cat.citations("evaluations", r),
+            rel=lambda rid: cat.relations("evaluations", rid),
+        ),
+        "index",
+        "第三方评估与满意度调查",
+    )

@@ -41,6 +41,9 @@ CASES: dict[str, list[tuple[int, str, str, str]]] = {
     "number_not_in_quote": [(14, "river-chief", "name", "数字“2016”不在本条引文中")],
     "unknown_field": [(16, "river-chief", "leader", "未知字段")],
     "bad_link": [(6, "s", "link", "以 http:// 或 https:// 开头")],
+    "unknown_collection": [(19, "(文件)", "people", "未知的集合")],
+    "source_outside": [(5, "s", "file", "文件路径“../../secrets.txt”不允许")],
+    "source_not_utf8": [(5, "s", "file", "不是合法的 UTF-8")],
     "many": [
         (9, "linzi", "kind", "取值“镇”无效；允许：市、区、县、功能区"),
         (15, "river-chief", "level", "取值“国家”无效"),
@@ -129,3 +132,53 @@ def test_build_stops_with_the_same_messages_and_data_is_untouched(tmp_path, name
         assert words in result.stderr
     assert hashlib.sha256(data.read_bytes()).hexdigest() == before
     assert not (project / "docs" / "pilots").exists()  # nothing generated into docs/
+
+
+# each check of the validator, and the fixture that shows it
+CHECK_FIXTURES = {
+    "check_collections": "unknown_collection",
+    "check_schema": "enum",
+    "check_unique_ids": "duplicate_id",
+    "check_references": "dangling",
+    "check_source_files": "source_outside",
+    "check_quotes": "quote_missing",
+    "check_numbers": "number_not_in_quote",
+}
+
+
+def test_every_check_has_its_fixture():
+    from pilotkb.validate import CHECKS
+
+    assert [c.__name__ for c in CHECKS] == list(CHECK_FIXTURES)
+
+
+@pytest.mark.parametrize("check,fixture", CHECK_FIXTURES.items())
+def test_each_check_reports_its_fixture_alone(check, fixture):
+    """Run one check on its fixture: it finds exactly the fixture's problems."""
+    from pilotkb import validate
+    from pilotkb.load import load
+
+    path = BAD / f"{fixture}.yaml"
+    ctx = validate.Context(load(path), path)
+    if check != "check_schema":
+        list(validate.check_schema(ctx))  # later checks read what the schema check learnt
+    if check in ("check_quotes", "check_numbers"):
+        list(validate.check_source_files(ctx))
+    got = [(p.line, p.record, p.field) for p in getattr(validate, check)(ctx)]
+    assert got == [(line, rec, fld) for line, rec, fld, _ in CASES[fixture]]
+
+
+def test_source_file_is_read_only_inside_the_data_folder(tmp_path):
+    secret = tmp_path / "secret.txt"
+    secret.write_text("临淄区推行“河长制”,取得良好效果。", encoding="utf-8")
+    data = tmp_path / "data"
+    data.mkdir()
+    text = (BAD / "valid.yaml").read_text(encoding="utf-8")
+    for file in (str(secret), "sources/../../secret.txt", "C:/secret.txt"):
+        (data / "pilots.yaml").write_text(text.replace("file: source.txt", f"file: {file}"), encoding="utf-8")
+        got = problems_of(data / "pilots.yaml")
+        assert [(line, fld) for line, _, fld, _ in got] == [(5, "file")], file
+        assert "允许：数据文件所在目录下" in got[0][3]
+    (data / "link.txt").symlink_to(secret)
+    (data / "pilots.yaml").write_text(text.replace("file: source.txt", "file: link.txt"), encoding="utf-8")
+    assert "指向数据目录之外" in problems_of(data / "pilots.yaml")[0][3]

@@ -165,6 +165,15 @@ class InstrumentKind(StrEnum):
     other = "其他"
 
 
+class AdopterLevel(StrEnum):
+    """The level of the body that adopted or promoted an experience, highest first."""
+
+    central = "中央"  # 党中央及中央部门、全国人大、最高法院、最高检察院
+    ministry = "国家部委"  # 国务院部委及直属机构
+    provincial = "省级"
+    municipal = "市级"
+
+
 class EventKind(StrEnum):
     onsite = "现场会"
     symposium = "经验座谈会"
@@ -263,6 +272,11 @@ class Adoption(Cited):
     """One step of an experience's adoption chain."""
 
     body: Text = Field(description="采纳或推广的上级机关")
+    body_level: AdopterLevel | None = Field(
+        None,
+        description="该机关的层级：中央（党中央及中央部门、全国人大、两高）、国家部委、省级、市级；"
+        "原文未写明机关时留空",
+    )
     action: Text = Field(description="做了什么，如“采纳”“确定为典型”“肯定推广”")
     instrument: InstrumentKind = Field(description="载体类别")
     instrument_title: str | None = Field(None, description="载体名称，如文件标题")

@@ -115,9 +115,7 @@ REGISTRY: dict[str, Collection] = {
             "coverage/index.md",
             {"pilots": "pilots", "experiences": "experiences", **_TO_AREAS},
             ("coverage", "报道"),
-            index_title="媒体报道",
-            index_intro="来源报告提及的媒体报道、专栏和新媒体推送。",
-            namer=_coverage_title,
+            namer=_coverage_title,  # its index is views/coverage.py: grouped by outlet and year
         ),
         Collection(
             "events",

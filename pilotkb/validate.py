@@ -39,6 +39,7 @@ _NOT_STATED = {
     "kind",
     "instrument",
     "domain",
+    "body_level",
 }
 
 

@@ -11,10 +11,10 @@ from typing import Any
 
 from ..catalog import Catalog
 from ..settings import Settings
-from . import about, blocks, browse, collections, listdata, records, stats
+from . import about, blocks, browse, collections, coverage, listdata, promotion, records, stats
 from .base import Context, GeneratedPage
 
-FAMILIES = (records, browse, collections, about, stats)
+FAMILIES = (records, browse, collections, coverage, promotion, about, stats)
 FILE_FAMILIES = (listdata,)
 
 __all__ = ["FAMILIES", "GeneratedPage", "Views"]

@@ -41,6 +41,10 @@ def block(ctx: Context, name: str, here: str) -> str:
             reverse=True,
         )[: ctx.settings.recent_updates]
         return ctx.render("block_recent.md.j2", here, items=items)
+    if name == "national":
+        from .promotion import national
+
+        return ctx.render("block_national.md.j2", here, experiences=national(ctx))
     if name == "reported_vs_catalogue":
         return ctx.render("block_reported.md.j2", here, rows=reported_vs_catalogue(ctx))
     raise KeyError(f"unknown block {name!r}")

@@ -8,12 +8,12 @@
 (function () {
   "use strict";
 
-  var head = document.querySelector('[data-kb-list="all"]');
-  var optionsNode = head && head.querySelector("script.kb-facet-options");
-  if (!head || !optionsNode || !window.URLSearchParams || !window.fetch) return;
-
+  var head = document.querySelector("[data-kb-list]");
+  if (!head || !window.URLSearchParams || !window.fetch) return;
+  var facetPage = head.getAttribute("data-kb-list") !== "all";
+  var optionsNode = head.querySelector("script.kb-facet-options");
   // Facet names, labels and values come from the page (pilotkb/facets.py), in display order.
-  var declared = JSON.parse(optionsNode.textContent);
+  var declared = optionsNode ? JSON.parse(optionsNode.textContent) : [];
   var FACETS = declared.map(function (f) { return f.name; });
   var LABELS = {};
   var options = {};
@@ -61,6 +61,9 @@
     var query = params.toString();
     history.replaceState(null, "", location.pathname + (query ? "?" + query : "") + location.hash);
   }
+
+  setupDownloads();
+  if (facetPage) return;  // the filter form is for 试点一览 only
 
   // --- the form ------------------------------------------------------------------------
   var form = el("form", { "class": "kb-filters", role: "search", "aria-label": "筛选试点" });
@@ -126,7 +129,17 @@
           if (!r.ok) throw new Error(r.status);
           return r.json();
         })
-        .then(function (doc) { rows = doc; return doc; });
+        .then(function (doc) {
+          rows = doc;
+          if (!declared.length) {
+            FACETS = doc.facets;
+            LABELS = doc.labels;
+            FACETS.forEach(function (f) {
+              options[f] = doc.options[f].map(function (o) { return { slug: o[0], label: o[1] }; });
+            });
+          }
+          return doc;
+        });
     }
     return loading;
   }
@@ -249,6 +262,73 @@
       if (pages > 1) results.appendChild(pager(s, pages));
     }).catch(function () {
       countNode.textContent = "筛选数据加载失败，请刷新页面重试；也可以使用分类浏览。";
+    });
+  }
+
+  // --- downloads of what the reader sees ---------------------------------------------
+  // The links point at the full files (they work without script); with script they give
+  // the rows of the current filters and sort, or of this page's facet value.
+  function shownRows() {
+    var s = { sort: "" };
+    if (facetPage) {
+      s[head.getAttribute("data-kb-list")] = head.getAttribute("data-kb-value");
+    } else {
+      s = state();
+    }
+    var want = {};
+    FACETS.forEach(function (f) { want[f] = s[f] ? slugIndex(f, s[f]) : -1; });
+    var hits = rows.rows.filter(function (r) { return matches(r, want); });
+    var cmp = sorter(s.sort);
+    return cmp ? hits.slice().sort(cmp) : hits;
+  }
+
+  function record(row) {
+    var out = { id: row[0], name: row[1] };
+    rows.facets.forEach(function (f, i) {
+      var v = row[2 + i];
+      var labels = (Array.isArray(v) ? v : [v]).map(function (j) { return options[f][j].label; });
+      out[f] = Array.isArray(v) ? labels : labels[0];
+    });
+    out.deadline = deadline(row) || null;
+    out.url = new URL(root + rows.url.replace("ID", row[0]), location.href).href;
+    return out;
+  }
+
+  function cell(value) {
+    var text = Array.isArray(value) ? value.join("；") : value === null ? "" : String(value);
+    if (/^[=+\-@\t\r]/.test(text)) text = "'" + text;  // a spreadsheet must not run it
+    return '"' + text.replace(/"/g, '""') + '"';
+  }
+
+  function fileOf(kind, records) {
+    if (kind === "json") return new Blob([JSON.stringify(records, null, 1)], { type: "application/json" });
+    var keys = ["id", "name"].concat(rows.facets, ["deadline", "url"]);
+    var header = ["编号", "名称"].concat(rows.facets.map(function (f) { return LABELS[f]; }), ["完成时限", "网址"]);
+    var lines = [header.map(cell).join(",")];
+    records.forEach(function (r) { lines.push(keys.map(function (k) { return cell(r[k]); }).join(",")); });
+    return new Blob(["\ufeff" + lines.join("\r\n") + "\r\n"], { type: "text/csv;charset=utf-8" });
+  }
+
+  function setupDownloads() {
+    var links = head.querySelectorAll("[data-kb-download]");
+    var label = head.querySelector(".kb-downloads__label");
+    if (label) label.textContent = facetPage ? "下载本分类试点：" : "下载当前列表（按所选筛选和排序）：";
+    Array.prototype.forEach.call(links, function (a) {
+      var kind = a.getAttribute("data-kb-download");
+      a.textContent = kind.toUpperCase();
+      a.addEventListener("click", function (e) {
+        e.preventDefault();
+        load().then(function () {
+          var name = "pilots" + (facetPage ? "-" + head.getAttribute("data-kb-list") + "-" +
+            head.getAttribute("data-kb-value") : location.search ? "-filtered" : "") + "." + kind;
+          var link = document.createElement("a");
+          link.href = URL.createObjectURL(fileOf(kind, shownRows().map(record)));
+          link.download = name;
+          document.body.appendChild(link);
+          link.click();
+          setTimeout(function () { URL.revokeObjectURL(link.href); link.remove(); }, 0);
+        }).catch(function () { location.href = a.href; });
+      });
     });
   }
 

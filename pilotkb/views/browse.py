@@ -24,11 +24,11 @@ def pages(ctx: Context) -> Iterator[GeneratedPage]:
     for name, values in ctx.facet_values.items():
         for v in values:
             title = f"{FACETS[name].label}：{v.label if v.label is not None else UNKNOWN}"
-            yield from _paginated(ctx, f"browse/{name}/{v.slug}", title, v.pilots, (name, v.label))
+            yield from _paginated(ctx, f"browse/{name}/{v.slug}", title, v.pilots, (name, v.slug))
 
 
 def _paginated(
-    ctx: Context, base: str, title: str, pilots: list[Any], facet: tuple[str, str | None] | None
+    ctx: Context, base: str, title: str, pilots: list[Any], facet: tuple[str, str] | None
 ) -> Iterator[GeneratedPage]:
     size = ctx.settings.page_size
     for here, chunk, pager in ctx.chunks(f"{base}.md", base, pilots):

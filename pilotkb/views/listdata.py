@@ -31,5 +31,7 @@ def files(ctx: Context) -> dict[str, bytes]:
         row.append(p.deadline or "")
         rows.append(row)
     url = relative("index.md", record_uri("pilots", "ID"), ctx.directory_urls)
-    doc = {"url": url, "facets": list(FACETS), "rows": rows}
+    options = {f["name"]: [[o["slug"], o["label"]] for o in f["options"]] for f in ctx.facet_options}
+    labels = {name: f.label for name, f in FACETS.items()}
+    doc = {"url": url, "facets": list(FACETS), "labels": labels, "options": options, "rows": rows}
     return {URI: json.dumps(doc, ensure_ascii=False, separators=(",", ":")).encode("utf-8")}

@@ -456,3 +456,26 @@ def test_two_branches_each_add_a_pilot_and_merge_cleanly(tmp_path: Path) -> None
     assert all(tag == "insert" for tag, _, _ in diff_ops(base, text))
     check = run_kb(repo, "check", "data/pilots.yaml")
     assert check.returncode == 0, check.stderr
+
+
+def test_editing_guide_commands_work(data: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    guide = (ROOT / "docs" / "guide" / "editing.md").read_text(encoding="utf-8")
+    blocks = re.findall(r"```sh\n(.*?)```", guide, flags=re.S)
+    commands = [
+        shlex.split(line)
+        for block in blocks
+        for line in block.replace("\\\n", " ").splitlines()
+        if line.strip().startswith("scripts/kb ")
+    ]
+    ran = set()
+    for argv in commands:
+        if argv[1] in ("update", "set"):
+            code, _, err = kb(data, *argv[1:], capsys=capsys)
+            assert code == 0, (argv, err)
+        elif argv[1] == "new-id":
+            code, out, err = kb(data, *argv[1:], capsys=capsys)
+            assert code == 0, err
+            assert f"如 `{out.strip()}`" in guide  # the id the guide shows is the one the command gives
+        ran.add(argv[1])
+    assert {"update", "set", "new-id", "add", "check"} <= ran
+    validate_file(data)

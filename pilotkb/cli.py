@@ -7,7 +7,7 @@ import json
 import sys
 from pathlib import Path
 
-from . import load_catalog
+from . import edit, load_catalog
 from .errors import DataError
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -23,7 +23,10 @@ def main(argv: list[str] | None = None) -> int:
     p.add_argument("out", nargs="?", default="-")
     p = sub.add_parser("stats", help="输出各集合记录数")
     p.add_argument("file", nargs="?", default=str(DEFAULT_DATA))
+    edit.register(sub)
     args = parser.parse_args(argv)
+    if "run" in args:
+        return args.run(args)
     try:
         if args.cmd == "check":
             cat = load_catalog(args.file)

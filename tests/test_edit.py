@@ -1,0 +1,481 @@
+"""Editor commands (scripts/kb add / set / update / new-id) on a copy of the real data."""
+
+from __future__ import annotations
+
+import difflib
+import hashlib
+import io
+import os
+import re
+import shlex
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+import yaml
+from pypinyin import lazy_pinyin
+
+from pilotkb import edit
+from pilotkb.cli import main
+from pilotkb.model import RESERVED_IDS, SLUG_RE, Pilot
+from pilotkb.validate import validate_file
+
+ROOT = Path(__file__).resolve().parent.parent
+KB = ROOT / "scripts" / "kb"
+SOURCE = "zibo-2017-report"
+SOURCE_TEXT = next((ROOT / "data" / "sources").glob("*.txt")).read_text(encoding="utf-8")
+
+
+@pytest.fixture
+def data(tmp_path: Path) -> Path:
+    shutil.copytree(ROOT / "data", tmp_path / "data")
+    return tmp_path / "data" / "pilots.yaml"
+
+
+def kb(data: Path, *args: str, capsys: pytest.CaptureFixture[str]) -> tuple[int, str, str]:
+    code = main([*args, "--data", str(data)])
+    out, err = capsys.readouterr()
+    return code, out, err
+
+
+def sha(path: Path) -> str:
+    return hashlib.sha256(path.read_bytes()).hexdigest()
+
+
+def stray_files(data: Path) -> list[str]:
+    return sorted(p.name for p in data.parent.iterdir() if p.name not in ("pilots.yaml", "sources"))
+
+
+def diff_ops(old: str, new: str) -> list[tuple[str, list[str], list[str]]]:
+    a, b = old.splitlines(), new.splitlines()
+    ops = difflib.SequenceMatcher(None, a, b, autojunk=False).get_opcodes()
+    return [(tag, a[i1:i2], b[j1:j2]) for tag, i1, i2, j1, j2 in ops if tag != "equal"]
+
+
+def quote_in_source(fragment: str) -> str:
+    assert fragment in SOURCE_TEXT
+    return fragment
+
+
+def new_pilot(rid: str, name: str, area: str, quote: str) -> str:
+    return (
+        "# 新增试点\n"
+        f"- id: {rid}\n"
+        f"  name: {name}\n"
+        f"  areas: [{area}]\n"
+        "  summary: >-\n"
+        "    依据原文的概述，\n"
+        "    分两行书写。\n"
+        f"  source: {SOURCE}\n"
+        f"  quote: {quote_in_source(quote)}  # 逐字摘录\n"
+    )
+
+
+# --- rendering matches the file ---------------------------------------------------------
+
+
+def test_round_trip_of_real_file_is_byte_identical() -> None:
+    # New text is rendered with this configuration, so it must be the file's own style.
+    text = (ROOT / "data" / "pilots.yaml").read_text(encoding="utf-8")
+    y = edit.round_trip_yaml()
+    buf = io.StringIO()
+    y.dump(y.load(text), buf)
+    assert buf.getvalue() == text
+    assert text.startswith("# yaml-language-server: $schema=")
+
+
+# --- add ------------------------------------------------------------------------------
+
+
+def test_add_inserts_record_and_keeps_every_other_byte(
+    data: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    old = data.read_text(encoding="utf-8")
+    before = yaml.safe_load(old)
+    record_text = new_pilot(
+        "linzi-party-checkup-pilot", "党性教育体检试点", "linzi", "临淄区创新开展党性教育体检的做法"
+    )
+    (tmp_path / "new.yaml").write_text(record_text, encoding="utf-8")
+    code, out, err = kb(data, "add", "pilots", str(tmp_path / "new.yaml"), capsys=capsys)
+    assert code == 0, err
+    assert "校验通过" in out
+    new = data.read_text(encoding="utf-8")
+    validate_file(data)
+
+    # Only an insertion; every line of the old file (comments, blank lines) is still there.
+    ops = diff_ops(old, new)
+    assert [tag for tag, _, _ in ops] == ["insert"]
+    inserted = [ln for ln in ops[0][2] if ln.strip()]
+    assert yaml.safe_load("\n".join(ln[2:] for ln in inserted)) == yaml.safe_load(record_text)
+    assert "    summary: >-" in inserted and any(ln.endswith("# 逐字摘录") for ln in inserted)
+
+    # The record sits right after the existing record whose id precedes its own.
+    after = yaml.safe_load(new)
+    wanted = yaml.safe_load(record_text)[0]
+    ids = [p["id"] for p in before["pilots"]]
+    pred = max(i for i in ids if i < wanted["id"])
+    new_ids = [p["id"] for p in after["pilots"]]
+    assert new_ids.index(wanted["id"]) == new_ids.index(pred) + 1
+    assert [i for i in new_ids if i != wanted["id"]] == ids
+    assert {k: v for k, v in after.items() if k != "pilots"} == {
+        k: v for k, v in before.items() if k != "pilots"
+    }
+    assert stray_files(data) == []
+
+
+def test_add_to_a_collection_the_file_does_not_have_yet(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    shutil.copytree(ROOT / "data" / "sources", tmp_path / "data" / "sources")
+    data = tmp_path / "data" / "pilots.yaml"
+    src = yaml.safe_load((ROOT / "data" / "pilots.yaml").read_text(encoding="utf-8"))["sources"][0]
+    old = "# 注释\nsources:\n" + "".join(
+        f"  - {k}: {v}\n" if i == 0 else f"    {k}: {v}\n" for i, (k, v) in enumerate(src.items())
+    )
+    data.write_text(old, encoding="utf-8")
+    (tmp_path / "a.yaml").write_text(
+        f"- id: linzi\n  name: 临淄区\n  kind: 区\n  source: {SOURCE}\n  quote: 临淄区创新开展党性教育体检的做法\n",
+        encoding="utf-8",
+    )
+    code, _, err = kb(data, "add", "areas", str(tmp_path / "a.yaml"), capsys=capsys)
+    assert code == 0, err
+    new = data.read_text(encoding="utf-8")
+    assert new.startswith(old)
+    assert yaml.safe_load(new)["areas"] == yaml.safe_load((tmp_path / "a.yaml").read_text(encoding="utf-8"))
+
+
+# --- set ---------------------------------------------------------------------------------
+
+
+def test_set_changes_one_field_only(data: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    old = data.read_text(encoding="utf-8")
+    before = yaml.safe_load(old)
+    target = next(p for p in before["pilots"] if p.get("status") == "推进中")
+    code, _, err = kb(data, "set", f"pilots/{target['id']}", "status", "已完成销号", capsys=capsys)
+    assert code == 0, err
+    after = yaml.safe_load(data.read_text(encoding="utf-8"))
+    expected = yaml.safe_load(old)
+    next(p for p in expected["pilots"] if p["id"] == target["id"])["status"] = "已完成销号"
+    assert after == expected
+    ops = diff_ops(old, data.read_text(encoding="utf-8"))
+    assert ops == [("replace", ["    status: 推进中"], ["    status: 已完成销号"])]
+
+
+def test_set_list_value_and_a_field_the_record_lacks(data: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    old = data.read_text(encoding="utf-8")
+    target = next(p for p in yaml.safe_load(old)["pilots"] if "status" not in p and "level" in p)
+    rid = target["id"]  # bare id: unique across collections
+    assert kb(data, "set", rid, "domains", "[经济体制, 社会民生]", capsys=capsys)[0] == 0
+    assert kb(data, "set", rid, "status", "推进中", capsys=capsys)[0] == 0
+    assert kb(data, "set", rid, "level", "null", capsys=capsys)[0] == 0
+    new = data.read_text(encoding="utf-8")
+    after = next(p for p in yaml.safe_load(new)["pilots"] if p["id"] == rid)
+    want = {k: v for k, v in target.items() if k != "level"} | {
+        "domains": ["经济体制", "社会民生"],
+        "status": "推进中",
+    }
+    assert after == want
+    # the new key is written where the model declares it: before the next field the record has
+    order = list(Pilot.model_fields)
+    keys = [k for k in target if k != "level"]
+    later = [i for i, k in enumerate(keys) if order.index(k) > order.index("status")]
+    keys.insert(later[0] if later else len(keys), "status")
+    assert list(after) == keys
+    assert "    domains: [经济体制, 社会民生]" in new.splitlines()
+    validate_file(data)
+
+
+# --- update ---------------------------------------------------------------------------
+
+
+def test_update_appends_a_progress_update(data: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    old = data.read_text(encoding="utf-8")
+    before = yaml.safe_load(old)
+    with_updates = next(p for p in before["pilots"] if p.get("updates"))
+    without = next(p for p in before["pilots"] if not p.get("updates"))
+    quote = quote_in_source("2015年全国扶贫改革试验区工作现场会在博山召开")
+    for pid in (with_updates["id"], without["id"]):
+        code, _, err = kb(
+            data, "update", pid, "--date", "2015", "--text", "现场会在博山召开", "--source", SOURCE, "--quote", quote,
+            capsys=capsys,
+        )  # fmt: skip
+        assert code == 0, err
+    new = data.read_text(encoding="utf-8")
+    after = {p["id"]: p for p in yaml.safe_load(new)["pilots"]}
+    item = {"date": 2015, "text": "现场会在博山召开", "source": SOURCE, "quote": quote}
+    assert after[with_updates["id"]]["updates"] == [*with_updates["updates"], item]
+    assert after[without["id"]]["updates"] == [item]
+    assert all(tag == "insert" for tag, _, _ in diff_ops(old, new))
+    validate_file(data)
+
+
+# --- refusals --------------------------------------------------------------------------
+
+BAD_FILES: dict[str, tuple[bytes, str]] = {
+    "not-utf8": (b"- id: x\n  name: \xff\xfe\n", "不是合法的 UTF-8"),
+    "bad-yaml": (b"- id: x\n  name: [unclosed\n", "YAML 语法"),
+    "not-a-list": ("id: x\nname: 试点\n".encode(), "应为记录列表"),
+    "alias": (b"- &a\n  id: x\n- *a\n", "锚点和别名"),
+    "invalid-record": ("- id: Bad_ID\n  name: 试点\n".encode(), "编号“Bad_ID”不合规"),
+    "wrong-quote": (
+        f"- id: zz-pilot\n  name: 试点\n  source: {SOURCE}\n  quote: 原文没有这句话\n".encode(),
+        "引文在来源“zibo-2017-report”中找不到",
+    ),
+}
+
+
+@pytest.mark.parametrize("case", BAD_FILES)
+def test_add_refuses_bad_file_and_leaves_data_unchanged(
+    case: str, data: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    content, message = BAD_FILES[case]
+    (tmp_path / "in.yaml").write_bytes(content)
+    digest = sha(data)
+    code, _, err = kb(data, "add", "pilots", str(tmp_path / "in.yaml"), capsys=capsys)
+    assert code == 1
+    assert message in err
+    assert "数据未作任何改动" in err and "Traceback" not in err
+    assert sha(data) == digest
+    assert stray_files(data) == []
+
+
+def test_validator_messages_point_at_the_new_content(
+    data: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    (tmp_path / "in.yaml").write_text(BAD_FILES["wrong-quote"][0].decode(), encoding="utf-8")
+    code, _, err = kb(data, "add", "pilots", str(tmp_path / "in.yaml"), capsys=capsys)
+    assert code == 1
+    m = re.search(r"pilots\.yaml:(\d+): zz-pilot: quote: ", err)
+    assert m, err
+    # the reported line is the quote line of the record in the file as it would have been
+    lines = data.read_text(encoding="utf-8").splitlines()
+    ids = [p["id"] for p in yaml.safe_load("\n".join(lines))["pilots"]]
+    pred = max(i for i in ids if i < "zz-pilot")
+    start = lines.index(f"  - id: {pred}")
+    end = next(i for i in range(start + 1, len(lines)) if not lines[i].startswith("    "))
+    # one blank line, then id, name, source, quote
+    assert int(m.group(1)) == end + 1 + 4
+
+
+@pytest.mark.parametrize(
+    ("args", "message"),
+    [
+        (["add", "pilotz", "x.yaml"], "未知的集合“pilotz”"),
+        (["add", "pilots", "missing.yaml"], "文件不存在"),
+        (["add", "pilots", "."], "文件不存在或不是文件"),
+        (["set", "no-such-record", "name", "x"], "编号“no-such-record”在任何集合中不存在"),
+        (["set", "logistics-standardisatio", "name", "x"], "相近的编号：logistics-standardisation"),
+        (["set", "logistics-standardisation", "colour", "红"], "允许的字段：source、quote、name"),
+        (["set", "logistics-standardisation", "id", "x"], "发布后不能修改"),
+        (["set", "logistics-standardisation", "status", "完成"], "取值“完成”无效；允许：争取中"),
+        (["set", "logistics-standardisation", "domains", "{a: b}"], "无法识别"),
+        (["set", "bad/zibo", "name", "x"], "未知的集合“bad”"),
+        (["update", "zibo", "--text", "t", "--source", SOURCE, "--quote", "q"], "不存在"),
+        (["update", "areas/zibo", "--text", "t", "--source", SOURCE, "--quote", "q"], "进展只能添加到试点"),
+    ],
+)
+def test_refusals_leave_the_file_byte_for_byte(
+    args: list[str], message: str, data: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    digest = sha(data)
+    code, _, err = kb(data, *args, capsys=capsys)
+    assert code == 1
+    assert message in err, err
+    assert "数据未作任何改动" in err
+    assert sha(data) == digest
+    assert stray_files(data) == []
+
+
+def test_ambiguous_bare_id_asks_for_the_collection(data: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    text = data.read_text(encoding="utf-8")
+    event_id = yaml.safe_load(text)["events"][0]["id"]
+    data.write_text(text.replace(f"  - id: {event_id}\n", "  - id: zibo\n", 1), encoding="utf-8")
+    code, _, err = kb(data, "set", "zibo", "name", "x", capsys=capsys)
+    assert code == 1
+    assert "编号“zibo”在 areas、events 中都有" in err and "areas/zibo" in err
+
+
+def test_missing_data_file_is_a_message(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    code, _, err = kb(tmp_path / "none.yaml", "set", "x", "name", "y", capsys=capsys)
+    assert code == 1 and "数据文件不存在" in err
+
+
+# --- atomic write ------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("exc", "code"), [(KeyboardInterrupt(), 130), (OSError(28, "No space left on device"), 1)]
+)
+def test_interrupted_write_never_leaves_half_a_file(
+    exc: BaseException,
+    code: int,
+    data: Path,
+    monkeypatch: pytest.MonkeyPatch,
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    digest = sha(data)
+
+    def half_then_fail(path: Path, payload: bytes) -> None:
+        with open(path, "wb") as f:
+            f.write(payload[: len(payload) // 2])
+        raise exc
+
+    monkeypatch.setattr(edit, "_write_file", half_then_fail)
+    got, _, err = kb(data, "set", "logistics-standardisation", "status", "推进中", capsys=capsys)
+    assert got == code
+    assert "数据未作任何改动" in err and "Traceback" not in err
+    assert sha(data) == digest
+    assert stray_files(data) == []
+
+
+def test_file_mode_is_kept(data: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    os.chmod(data, 0o664)
+    assert kb(data, "set", "logistics-standardisation", "status", "推进中", capsys=capsys)[0] == 0
+    assert data.stat().st_mode & 0o777 == 0o664
+
+
+# --- new-id -----------------------------------------------------------------------------
+
+
+def test_new_id_is_pinyin_stable_and_free(data: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    names = ["临淄区河长制改革试点", "博山区扶贫车间", "临淄区河长制改革试点（二期）", "5G 应用示范"]
+    ids = []
+    for name in names:
+        code, out, err = kb(data, "new-id", name, capsys=capsys)
+        assert code == 0, err
+        rid = out.strip()
+        assert SLUG_RE.match(rid) and rid not in RESERVED_IDS and len(rid) <= 40
+        assert kb(data, "new-id", name, capsys=capsys)[1].strip() == rid  # stable
+        ids.append(rid)
+    assert len(set(ids)) == len(ids)
+    assert ids[0].startswith("".join(lazy_pinyin("临淄区")) + "-")
+    assert ids[1].startswith("".join(lazy_pinyin("博山区")) + "-")
+    assert ids[3].startswith("5g-")
+
+
+def test_new_id_avoids_an_id_already_taken(data: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    name = "临淄区河长制改革试点"
+    first = kb(data, "new-id", name, capsys=capsys)[1].strip()
+    text = data.read_text(encoding="utf-8")
+    taken = yaml.safe_load(text)["pilots"][0]["id"]
+    data.write_text(text.replace(f"  - id: {taken}\n", f"  - id: {first}\n", 1), encoding="utf-8")
+    second = kb(data, "new-id", name, capsys=capsys)[1].strip()
+    assert second != first and second.startswith(first) and SLUG_RE.match(second)
+
+
+def test_new_id_refuses_a_name_already_there(data: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    pilot = yaml.safe_load(data.read_text(encoding="utf-8"))["pilots"][0]
+    code, out, err = kb(data, "new-id", pilot["name"], capsys=capsys)
+    assert code == 1 and out == ""
+    assert pilot["id"] in err and "已有名为" in err
+
+
+# --- help ------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("command", ["add", "set", "update", "new-id"])
+def test_help_is_bilingual_with_an_example(command: str, capsys: pytest.CaptureFixture[str]) -> None:
+    with pytest.raises(SystemExit) as stop:
+        main([command, "--help"])
+    assert stop.value.code == 0
+    out = capsys.readouterr().out
+    assert re.search(r"[\u4e00-\u9fff]{4}", out) and re.search(r"\b(Add|Set|Append|Propose)\b", out)
+    assert "示例 / example:" in out and f"scripts/kb {command}" in out.split("示例 / example:")[1]
+
+
+@pytest.mark.parametrize("command", ["set", "update"])
+def test_help_examples_work(command: str, data: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    with pytest.raises(SystemExit):
+        main([command, "--help"])
+    example = capsys.readouterr().out.split("示例 / example:")[1].replace("\\\n", " ")
+    for line in example.strip().splitlines():
+        argv = shlex.split(line)
+        assert argv[0] == "scripts/kb"
+        code, _, err = kb(data, *argv[1:], capsys=capsys)
+        assert code == 0, err
+    validate_file(data)
+
+
+# --- as a user runs it, and two branches merged ------------------------------------------
+
+
+def run_kb(cwd: Path, *args: str) -> subprocess.CompletedProcess[str]:
+    return subprocess.run(
+        [sys.executable, str(KB), *args], cwd=cwd, capture_output=True, text=True, timeout=300
+    )
+
+
+def git(cwd: Path, *args: str) -> subprocess.CompletedProcess[str]:
+    env = {
+        **os.environ,
+        "GIT_AUTHOR_NAME": "编辑",
+        "GIT_AUTHOR_EMAIL": "editor@example.org",
+        "GIT_COMMITTER_NAME": "编辑",
+        "GIT_COMMITTER_EMAIL": "editor@example.org",
+        "GIT_CONFIG_GLOBAL": os.devnull,
+    }
+    return subprocess.run(["git", *args], cwd=cwd, capture_output=True, text=True, env=env, check=False)
+
+
+def test_two_branches_each_add_a_pilot_and_merge_cleanly(tmp_path: Path) -> None:
+    repo = tmp_path / "repo"
+    shutil.copytree(ROOT / "data", repo / "data")
+    assert git(repo, "init", "-q", "-b", "main").returncode == 0
+    git(repo, "add", "data")
+    assert git(repo, "commit", "-q", "-m", "base").returncode == 0
+    base = (repo / "data" / "pilots.yaml").read_text(encoding="utf-8")
+
+    added = {}
+    branches = {
+        "editor-a": ("临淄区党性教育体检", "linzi", "临淄区创新开展党性教育体检的做法"),
+        "editor-b": ("博山区扶贫改革试验区现场会", "boshan", "博山区承接召开了全国扶贫改革试验区现场会"),
+    }
+    for branch, (name, area, quote) in branches.items():
+        assert git(repo, "checkout", "-q", "-b", branch, "main").returncode == 0
+        got = run_kb(repo, "new-id", name)
+        assert got.returncode == 0, got.stderr
+        rid = got.stdout.strip()
+        (tmp_path / f"{branch}.yaml").write_text(new_pilot(rid, name, area, quote), encoding="utf-8")
+        got = run_kb(repo, "add", "pilots", str(tmp_path / f"{branch}.yaml"), "--data", "data/pilots.yaml")
+        assert got.returncode == 0, got.stderr
+        assert git(repo, "commit", "-q", "-am", f"add {rid}").returncode == 0
+        added[rid] = yaml.safe_load((tmp_path / f"{branch}.yaml").read_text(encoding="utf-8"))[0]
+
+    assert git(repo, "checkout", "-q", "main").returncode == 0
+    assert git(repo, "merge", "-q", "editor-a").returncode == 0
+    merged = git(repo, "merge", "--no-edit", "editor-b")
+    assert merged.returncode == 0, merged.stdout + merged.stderr
+    text = (repo / "data" / "pilots.yaml").read_text(encoding="utf-8")
+    assert "<<<<<<<" not in text
+    validate_file(repo / "data" / "pilots.yaml")
+    pilots = {p["id"]: p for p in yaml.safe_load(text)["pilots"]}
+    for rid, record in added.items():
+        assert pilots[rid] == record
+    assert all(tag == "insert" for tag, _, _ in diff_ops(base, text))
+    check = run_kb(repo, "check", "data/pilots.yaml")
+    assert check.returncode == 0, check.stderr
+
+
+def test_editing_guide_commands_work(data: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    guide = (ROOT / "docs" / "guide" / "editing.md").read_text(encoding="utf-8")
+    blocks = re.findall(r"```sh\n(.*?)```", guide, flags=re.S)
+    commands = [
+        shlex.split(line)
+        for block in blocks
+        for line in block.replace("\\\n", " ").splitlines()
+        if line.strip().startswith("scripts/kb ")
+    ]
+    ran = set()
+    for argv in commands:
+        if argv[1] in ("update", "set"):
+            code, _, err = kb(data, *argv[1:], capsys=capsys)
+            assert code == 0, (argv, err)
+        elif argv[1] == "new-id":
+            code, out, err = kb(data, *argv[1:], capsys=capsys)
+            assert code == 0, err
+            assert f"如 `{out.strip()}`" in guide  # the id the guide shows is the one the command gives
+        ran.add(argv[1])
+    assert {"update", "set", "new-id", "add", "check"} <= ran
+    validate_file(data)

@@ -418,14 +418,14 @@ def _sqlite_schema() -> tuple[list[str], list[tuple[str, str, str]]]:
 
 FTS_STATEMENTS = [
     "CREATE TABLE documents (\n  rowid INTEGER PRIMARY KEY,\n  collection TEXT NOT NULL,\n"
-    "  record_id TEXT NOT NULL,\n  title TEXT NOT NULL,\n  body TEXT NOT NULL,\n  words TEXT NOT NULL\n)",
+    "  record_id TEXT NOT NULL,\n  title TEXT NOT NULL,\n  body TEXT NOT NULL\n)",
     # Any run of three or more characters, as written: 河长制, 资产收益扶贫 …
     'CREATE VIRTUAL TABLE documents_fts USING fts5(title, body, content="documents", '
     "content_rowid=\"rowid\", tokenize='trigram')",
     # Whole words of any length, 扶贫 and 河长 included: the text cut by jieba with the
-    # catalogue's own words (as the site search does), spaces between words.
-    'CREATE VIRTUAL TABLE documents_words USING fts5(words, content="documents", '
-    "content_rowid=\"rowid\", tokenize='unicode61')",
+    # catalogue's own words (as the site search does), spaces between words. Contentless: the
+    # cut text is only indexed, not stored (it would double the file); join documents by rowid.
+    "CREATE VIRTUAL TABLE documents_words USING fts5(words, content='', tokenize='unicode61')",
 ]
 
 
@@ -493,11 +493,11 @@ def sqlite_bytes(catalog: Catalog, release: Release) -> bytes:
                         body = "\n".join(t for c in text_cols for t in _texts(rec[c]))
                         words = " ".join(term for term, _ in seg.terms(body))
                         db.execute(
-                            "INSERT INTO documents VALUES (?, ?, ?, ?, ?, ?)",
-                            (rowid, coll, rec["id"], title, body, words),
+                            "INSERT INTO documents VALUES (?, ?, ?, ?, ?)",
+                            (rowid, coll, rec["id"], title, body),
                         )
+                        db.execute("INSERT INTO documents_words(rowid, words) VALUES (?, ?)", (rowid, words))
                 db.execute("INSERT INTO documents_fts(documents_fts) VALUES ('rebuild')")
-                db.execute("INSERT INTO documents_words(documents_words) VALUES ('rebuild')")
                 db.execute("INSERT INTO documents_fts(documents_fts) VALUES ('optimize')")
                 db.execute("INSERT INTO documents_words(documents_words) VALUES ('optimize')")
             db.execute("VACUUM")

@@ -553,3 +553,23 @@ def test_downloads_page_lists_every_file_with_size_count_licence_and_version(rea
         factor = {"B": 1, "KB": 1024, "MB": 1024 * 1024}[shown[1]]
         assert abs(float(shown[0]) * factor - size) <= 0.05 * factor + 1, (name, shown, size)
     assert "署名 4.0 国际" in html_text and DATA_DATE in html_text and real["version"] in html_text
+
+
+def test_citation_block_escapes_the_title_and_its_links_download_the_citation(inject):
+    import base64
+
+    from pilotkb.pages import _env
+
+    title = inject["catalog"].pilots["title-break"].name  # </title><script>alert(1)</script>
+    c = cite.citation(title, "试点", "https://kb.example.org/pilots/title-break/", "试点经验库", None, "v1")
+    files = cite.download_links(c)
+    macro = _env().from_string('{% import "_cite.j2" as k %}{{ k.citation(c, files, stem) }}')
+    out = macro.render(c=c, files=files, stem="pilotkb-pilots-title-break")
+    assert "<script>" not in out and "&lt;/title&gt;&lt;script&gt;" in out
+    links = dict(re.findall(r'href="(data:[^"]+)" download="[^"]+\.(json|bib|ris)"', out))
+    assert len(links) == 3
+    by_ext = {ext: base64.b64decode(href.split(",", 1)[1]) for href, ext in links.items()}
+    (item,) = json.loads(by_ext["json"])
+    jsonschema.validate(item, CSL_ITEM)
+    assert item["title"] == title and item["URL"] == "https://kb.example.org/pilots/title-break/"
+    assert by_ext["bib"].startswith(b"@misc{") and by_ext["ris"].startswith(b"TY  - ELEC")

@@ -119,7 +119,8 @@ def export_files(catalog: Catalog) -> dict[str, bytes]:
         flat = [{k: _cell(v) for k, v in row.items()} for row in rows]
         frame = pd.DataFrame(flat, columns=list(REGISTRY[name].model.model_fields))
         buf = io.StringIO()
-        frame.to_csv(buf, index=False)
+        # CRLF rows (RFC 4180): a CR inside a value is then quoted, never a row break
+        frame.to_csv(buf, index=False, lineterminator="\r\n")
         files[f"downloads/{name}.csv"] = ("\ufeff" + buf.getvalue()).encode("utf-8")
     return files
 

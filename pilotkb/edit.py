@@ -44,7 +44,10 @@ from ruamel.yaml.scalarstring import DoubleQuotedScalarString
 
 from .errors import DataError, Problem
 from .load import display_name, loads, read_text
-from .model import COLLECTIONS, DATE_RE, RESERVED_IDS, SLUG_RE
+from .model import DATE_RE, RESERVED_IDS, SLUG_RE
+from .registry import FILE_ORDER, REGISTRY
+
+COLLECTIONS = {name: REGISTRY[name].model for name in FILE_ORDER}
 
 DEFAULT_DATA = Path(__file__).resolve().parent.parent / "data" / "pilots.yaml"
 _Loader: type = getattr(yaml, "CSafeLoader", yaml.SafeLoader)

@@ -1,7 +1,7 @@
 """Open data beyond JSON and CSV: an XLSX workbook, a SQLite database (with a Datasette
 metadata file) and a Frictionless ``datapackage.json`` describing every download.
 
-Everything is generated from the pydantic model (``model.COLLECTIONS``, ``REFERENCES``),
+Everything is generated from the collection registry and the pydantic models,
 so a new field reaches every format, with its description, without code here. All bytes are
 reproducible: no wall-clock time, no random ids.
 
@@ -31,7 +31,11 @@ from pydantic.fields import FieldInfo
 from .catalog import Catalog
 from .errors import DataError, Problem
 from .export import dictionary_rows, records_json
-from .model import COLLECTIONS, DATE_RE, REFERENCES, SLUG_RE, Catalogue, _partial_date, _slug
+from .model import DATE_RE, SLUG_RE, _partial_date, _slug
+from .registry import FILE_ORDER, REGISTRY, DataFile
+
+COLLECTIONS = {name: REGISTRY[name].model for name in FILE_ORDER}
+REFERENCES = {name: dict(c.references) for name, c in REGISTRY.items()}
 
 DOWNLOADS = "downloads"
 XLSX_PATH = f"{DOWNLOADS}/pilots.xlsx"
@@ -512,7 +516,7 @@ def datasette_metadata(release: Release) -> dict[str, Any]:
     _, docs = _sqlite_schema()
     tables: dict[str, Any] = {}
     for coll in COLLECTIONS:
-        tables[coll] = {"description": Catalogue.model_fields[coll].description or coll}
+        tables[coll] = {"description": DataFile.model_fields[coll].description or coll}
     for table, column, desc in docs:
         tables.setdefault(table, {}).setdefault("columns", {})[column] = desc
     tables["documents"] = {
@@ -615,7 +619,7 @@ def datapackage(files: Mapping[str, bytes], release: Release, catalog: Catalog) 
         resources.append(
             {
                 "name": coll,
-                "title": Catalogue.model_fields[coll].description or coll,
+                "title": DataFile.model_fields[coll].description or coll,
                 "path": rel(path),
                 "profile": "tabular-data-resource",
                 "format": "csv",
@@ -779,7 +783,7 @@ def downloads_context(
         "关联表、外键与中文全文检索；可用 Datasette 或任何 SQL 工具打开",
     )
     for coll in COLLECTIONS:
-        desc = Catalogue.model_fields[coll].description or coll
+        desc = DataFile.model_fields[coll].description or coll
         add(
             f"{DOWNLOADS}/{coll}.csv",
             desc,

@@ -30,14 +30,14 @@ def git(repo: Path, *args: str, date: str | None = None) -> str:
 class Repo:
     """A repository holding ``data/pilots.yaml``; ``commit`` edits its text and commits."""
 
-    def __init__(self, root: Path, base: str | None = None):
+    def __init__(self, root: Path, base: str | None = None, fixture: str = "golden"):
         self.root = root
         self.data = root / "data"
         self.data.mkdir(parents=True)
         self.path = self.data / "pilots.yaml"
         git(root, "init", "-q", "-b", "main")
-        shutil.copy(FIXTURES / "golden" / "source.txt", self.data / "source.txt")
-        self.path.write_text(base or (FIXTURES / "golden" / "pilots.yaml").read_text(encoding="utf-8"))
+        shutil.copy(FIXTURES / fixture / "source.txt", self.data / "source.txt")
+        self.path.write_text(base or (FIXTURES / fixture / "pilots.yaml").read_text(encoding="utf-8"))
 
     @property
     def text(self) -> str:

@@ -230,80 +230,81 @@ def _parse_log(log: str) -> list[dict[str, str]]:
 
 # --- cutting a version into record chunks ------------------------------------------------
 
-# a line starting with "\n" lets the regex engine skip ahead with a fast search (a
-# "^" pattern in MULTILINE mode is tried at every byte: ten times slower at 13 MB)
-_TOP_KEY = re.compile(rb"\n([A-Za-z_][\w-]*):([ \t][^\n]*)?(?=\n|$)")
+# one scan for every collection key at column 0 (a regex starting with a literal newline is
+# searched fast; a "^" pattern in MULTILINE mode is tried at every byte)
+_COLLECTION_KEY = re.compile(rb"\n(" + b"|".join(n.encode() for n in COLLECTIONS) + rb"):(?=[ \t\r\n]|$)")
 _ID_LINE = re.compile(rb"""^[ -]*id:[ \t]*['"]?([^\s'"#]+)""", re.M)
 
-Version = dict[str, dict[str, bytes]]  # collection -> id -> chunk text
+
+@dataclass
+class _Section:
+    marker: bytes  # what starts each item, e.g. b"\n  - "
+    items: dict[str, bytes]  # id -> the item's text after its marker
+
+
+Version = dict[str, _Section]
 
 
 def split_records(text: bytes) -> Version | None:
-    """Cut one version of the data file into ``{collection: {id: chunk}}``.
+    """Cut one version of the data file into ``{collection: _Section}``.
 
-    Returns None when the layout is not the block layout this relies on (the caller then
-    parses the version whole).
+    Collection keys are found with one regex scan for ``\n<collection>:`` and items by
+    their marker (``\n- `` or ``\n  - ``): C-speed scans, no per-line Python loop. Returns
+    None when the layout is not that block layout (the caller then parses the version whole).
     """
     text = b"\n" + text
-    found = list(_TOP_KEY.finditer(text))
-    if not found:
-        return None
-    # every top-level key (not only collections) ends the previous section
-    ends = [m.start() for m in found[1:]] + [len(text)]
+    found = [(m.start(), m.group(1).decode(), m.end()) for m in _COLLECTION_KEY.finditer(text)]
+    if not found or len({f[1] for f in found}) != len(found):
+        return None  # no collection, or one written twice: let the parser decide
+    ends = [f[0] for f in found[1:]] + [len(text)]
     version: Version = {}
-    for m, end in zip(found, ends, strict=True):
-        name = m.group(1).decode()
-        if name not in COLLECTIONS:
-            continue
-        rest = (m.group(2) or b"").split(b"#", 1)[0].strip()
+    for (_, name, after), end in zip(found, ends, strict=True):
+        eol = text.find(b"\n", after, end)
+        eol = end if eol == -1 else eol
+        rest = text[after:eol].split(b"#", 1)[0].strip()
         if rest in (b"[]", b"null", b"~"):
-            version[name] = {}
+            version[name] = _Section(b"", {})
             continue
         if rest:
-            return None  # a flow collection on the key's line: parse the version whole
-        items = _split_section(text, m.end(), end)
-        if items is None:
+            return None  # a flow collection on the key's line, or another key: parse whole
+        section = _split_section(text, eol, end)
+        if section is None:
             return None
-        version[name] = items
-    return version or None
+        version[name] = section
+    return version
 
 
-def _split_section(text: bytes, start: int, end: int) -> dict[str, bytes] | None:
-    """The items of one collection: ``text[start:end]`` is what follows ``name:``."""
+def _split_section(text: bytes, pos: int, end: int) -> _Section | None:
+    """The items between ``pos`` (the newline ending ``name:``) and ``end``."""
     # the first line that is not blank or a comment sets the items' indentation
-    pos = text.find(b"\n", start, end)
-    while pos != -1:
+    while True:
+        if pos >= end:
+            return _Section(b"", {})
         nl = text.find(b"\n", pos + 1, end)
         line = text[pos + 1 : end if nl == -1 else nl].rstrip(b"\r")
         body = line.lstrip(b" ")
         if body and not body.startswith(b"#"):
             break
+        if nl == -1:
+            return _Section(b"", {})
         pos = nl
-    else:
-        return {}
-    if body.startswith((b"[]", b"null", b"~")):
-        return {}
     if not body.startswith(b"- "):
-        return None  # flow style or something unexpected: parse the version whole
+        return None  # flow style or something unexpected
     marker = b"\n" + line[: len(line) - len(body)] + b"- "
-    id_prefix = marker[1:] + b"id: "
-    bounds = []
-    while pos != -1:
-        bounds.append(pos + 1)
-        pos = text.find(marker, pos + 1, end)
-    bounds.append(end)
+    section = text[pos:end]
+    pieces = section.split(marker)[1:]
+    ids = re.findall(re.escape(marker) + rb"""id:[ \t]*['"]?([^\s'"#]+)""", section)
+    if len(ids) == len(pieces):  # every item starts with its id, as editors write them
+        return _Section(
+            marker, dict(zip(b"\0".join(ids).decode("utf-8", "replace").split("\0"), pieces, strict=True))
+        )
     items: dict[str, bytes] = {}
-    for a, b in zip(bounds, bounds[1:], strict=False):
-        chunk = text[a:b]
-        if chunk.startswith(id_prefix):
-            rid = chunk[len(id_prefix) : chunk.find(b"\n")].split(b"#", 1)[0].strip().strip(b"'\"")
-        else:
-            m = _ID_LINE.search(chunk)
-            if m is None:
-                return None
-            rid = m.group(1)
-        items[rid.decode("utf-8", "replace")] = chunk
-    return items
+    for piece in pieces:
+        m = _ID_LINE.search(piece)
+        if m is None:
+            return None
+        items[m.group(1).decode("utf-8", "replace")] = piece
+    return _Section(marker, items)
 
 
 def _parse_chunk(chunk: bytes) -> dict[str, Any] | None:
@@ -332,22 +333,34 @@ def _parse_whole(text: bytes) -> dict[str, dict[str, dict[str, Any]]]:
 
 
 class _Snapshot:
-    """One version: chunks when the layout allows, else the whole parsed data."""
+    """One version: record chunks when the layout allows, else the whole parsed data."""
 
     def __init__(self, text: bytes | None):
+        self.text = text
         self.chunks: Version | None = {} if text is None else split_records(text)
-        self.parsed = _parse_whole(text) if self.chunks is None and text is not None else None
+        self.parsed: dict[str, dict[str, dict[str, Any]]] | None = None
+
+    def whole(self) -> dict[str, dict[str, dict[str, Any]]]:
+        if self.parsed is None:
+            self.parsed = _parse_whole(self.text) if self.text is not None else {}
+        return self.parsed
 
     def ids(self, coll: str) -> dict[str, Any]:
         if self.chunks is not None:
-            return self.chunks.get(coll, {})
-        return (self.parsed or {}).get(coll, {})
+            section = self.chunks.get(coll)
+            return section.items if section else {}
+        return self.whole().get(coll, {})
 
     def record(self, coll: str, rid: str) -> dict[str, Any] | None:
         if self.chunks is not None:
-            chunk = self.chunks.get(coll, {}).get(rid)
-            return None if chunk is None else _parse_chunk(chunk)
-        return (self.parsed or {}).get(coll, {}).get(rid)
+            section = self.chunks.get(coll)
+            piece = section.items.get(rid) if section else None
+            if piece is not None and section is not None:
+                rec = _parse_chunk(section.marker[1:] + piece)
+                if rec is not None and str(rec.get("id")) == rid:
+                    return rec
+            # a chunk that does not parse alone (an unusual layout): parse this version whole
+        return self.whole().get(coll, {}).get(rid)
 
 
 def _diff_commits(commits: list[dict[str, str]], blobs: _Blobs) -> list[Change]:
@@ -373,6 +386,14 @@ def _diff_commits(commits: list[dict[str, str]], blobs: _Blobs) -> list[Change]:
     return changes
 
 
+def _touched(before: dict[str, Any], after: dict[str, Any]) -> set[str]:
+    """Ids whose text (or value) differs, computed in C where values are bytes."""
+    try:
+        return {k for k, _ in before.items() ^ after.items()}
+    except TypeError:  # parsed records (dicts) are not hashable
+        return {k for k in before.keys() | after.keys() if before.get(k) != after.get(k)}
+
+
 def _diff_versions(old: _Snapshot, new: _Snapshot, commit: dict[str, str]) -> list[Change]:
     out: list[Change] = []
     base = {
@@ -383,23 +404,22 @@ def _diff_versions(old: _Snapshot, new: _Snapshot, commit: dict[str, str]) -> li
     }
     for coll in COLLECTIONS:
         before, after = old.ids(coll), new.ids(coll)
-        if before is after:
+        touched = _touched(before, after)
+        if not touched:
             continue
-        for rid, value in after.items():
-            prev = before.get(rid)
-            if prev is None:
+        for rid in [k for k in after if k in touched]:
+            if rid not in before:
                 out.append(Change(coll, rid, ADDED, **base))
-            elif prev != value:
-                a, b = old.record(coll, rid), new.record(coll, rid)
-                if a is None or b is None:
-                    continue  # a chunk that does not parse alone: say nothing rather than guess
-                fields = diff_fields(coll, a, b)
-                if fields:
-                    out.append(Change(coll, rid, CHANGED, fields=tuple(fields), name=_name(b), **base))
-        for rid in before:
-            if rid not in after:
-                rec = old.record(coll, rid)
-                out.append(Change(coll, rid, REMOVED, name=_name(rec) if rec else None, **base))
+                continue
+            a, b = old.record(coll, rid), new.record(coll, rid)
+            if a is None or b is None:
+                continue  # not a mapping in one version: say nothing rather than guess
+            fields = diff_fields(coll, a, b)
+            if fields:
+                out.append(Change(coll, rid, CHANGED, fields=tuple(fields), name=_name(b), **base))
+        for rid in [k for k in before if k in touched and k not in after]:
+            rec = old.record(coll, rid)
+            out.append(Change(coll, rid, REMOVED, name=_name(rec) if rec else None, **base))
     return out
 
 

@@ -1,0 +1,174 @@
+"""Per-record history from git: field changes with old → new values, dates, order."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+import yaml
+
+from pilotkb.history import ADDED, CHANGED, REMOVED, read_history
+from tests.gitrepo import Repo, git
+
+NEW_PILOT = """  - id: new-pilot
+    name: 新增的试点
+    source: s
+    quote: 示例市共承担省级以上试点任务192项
+"""
+
+
+@pytest.fixture(scope="module")
+def repo(tmp_path_factory: pytest.TempPathFactory) -> tuple[Repo, dict[str, str]]:
+    r = Repo(tmp_path_factory.mktemp("hist") / "repo")
+    hashes = {
+        "c1": r.commit("初始数据", "2024-01-10T10:00:00+08:00"),
+        "c2": r.commit(
+            "河长制销号",
+            "2024-02-01T09:30:00+08:00",
+            ("    status: 推进中\n", "    status: 已完成销号\n    deadline: 2018\n"),
+        ),
+        "c3": r.commit(
+            "新增进展和试点",
+            "2024-03-05T16:00:00+08:00",
+            (
+                "    experiences: [river-chief-exp]\n",
+                "  # 新进展\n      - date: 2017-06\n        text: 第二次现场会。\n"
+                "        source: s\n        quote: 示例市共承担省级以上试点任务192项\n"
+                "    experiences: [river-chief-exp]\n",
+            ),
+            ("experiences:\n  - id: river-chief-exp", NEW_PILOT + "experiences:\n  - id: river-chief-exp"),
+            ("    name: 临淄区\n", "    name: 临淄区（示例）\n"),
+        ),
+        "c4": r.commit(
+            "删除试点；改注释",
+            "2024-04-01T08:00:00+08:00",
+            (NEW_PILOT, ""),
+            ("sources:\n", "# 一行注释\nsources:\n"),
+        ),
+    }
+    return r, hashes
+
+
+def test_fixture_edits_are_valid_yaml(repo):
+    r, _ = repo
+    data = yaml.safe_load(r.text)
+    river = next(p for p in data["pilots"] if p["id"] == "river-chief")
+    assert river["status"] == "已完成销号" and len(river["updates"]) == 2
+
+
+def test_record_log_has_field_changes_old_new_dates_newest_first(repo):
+    r, h = repo
+    hist = read_history(r.path, 50)
+    assert hist.message is None
+    log = hist.record("pilots", "river-chief")
+    assert [(c.kind, c.commit, c.day) for c in log] == [
+        (CHANGED, h["c3"], "2024-03-05"),
+        (CHANGED, h["c2"], "2024-02-01"),
+        (ADDED, h["c1"], "2024-01-10"),
+    ]
+    assert log[0].date == "2024-03-05T16:00:00+08:00"
+    assert [(f.field, f.kind, f.old, f.new) for f in log[1].fields] == [
+        ("status", CHANGED, "推进中", "已完成销号"),
+        ("deadline", ADDED, None, "2018"),
+    ]
+    assert [(f.field, f.kind, f.old, f.new) for f in log[0].fields] == [
+        ("updates", ADDED, None, "2017-06 第二次现场会。"),
+    ]
+    assert log[1].fields[0].label == "状态"
+    assert hist.last_changed("pilots", "river-chief") == log[0]
+    assert hist.last_changed("pilots", "unnamed-level").commit == h["c1"]
+    area = hist.record("areas", "linzi")[0]
+    assert [(f.field, f.old, f.new) for f in area.fields] == [("name", "临淄区", "临淄区（示例）")]
+
+
+def test_site_wide_changes_newest_first_with_additions_and_removals(repo):
+    r, h = repo
+    hist = read_history(r.path, 50)
+    later = [(c.commit, c.kind, c.collection, c.id) for c in hist.changes if c.commit != h["c1"]]
+    assert later == [
+        (h["c4"], REMOVED, "pilots", "new-pilot"),
+        (h["c3"], CHANGED, "areas", "linzi"),
+        (h["c3"], CHANGED, "pilots", "river-chief"),
+        (h["c3"], ADDED, "pilots", "new-pilot"),
+        (h["c2"], CHANGED, "pilots", "river-chief"),
+    ]
+    removed = hist.changes[0]
+    assert removed.name == "新增的试点" and removed.subject == "删除试点；改注释"
+    # the first commit adds every record of the file
+    data = yaml.safe_load((Path(__file__).parent / "fixtures/golden/pilots.yaml").read_text(encoding="utf-8"))
+    first = {(c.collection, c.id) for c in hist.changes if c.commit == h["c1"]}
+    assert first == {(coll, rec["id"]) for coll, items in data.items() for rec in items}
+    assert hist.head_date == "2024-04-01T08:00:00+08:00" and hist.commits == 4
+
+
+def test_last_n_commits_only(repo):
+    r, h = repo
+    hist = read_history(r.path, 2)
+    assert hist.commits == 2
+    assert {c.commit for c in hist.changes} == {h["c3"], h["c4"]}
+
+
+def test_reformatted_file_shows_only_real_changes(tmp_path):
+    r = Repo(tmp_path / "repo")
+    r.commit("初始", "2024-01-01T00:00:00+00:00")
+    data = yaml.safe_load(r.text)
+    data["pilots"][1]["status"] = "争取中"
+    # rewritten whole in another layout (items at column 0, flow lists gone)
+    r.path.write_text(yaml.safe_dump(data, allow_unicode=True, sort_keys=False), encoding="utf-8")
+    git(r.root, "commit", "-q", "-am", "重排", date="2024-01-02T00:00:00+00:00")
+    later = [c for c in read_history(r.path, 10).changes if c.day == "2024-01-02"]
+    assert [(c.id, [(f.field, f.old, f.new) for f in c.fields]) for c in later] == [
+        ("unnamed-level", [("status", None, "争取中")])
+    ]
+
+
+def test_flow_style_file_is_parsed_whole(tmp_path):
+    r = Repo(tmp_path / "repo")
+    r.commit("初始", "2024-01-01T00:00:00+00:00")
+    data = yaml.safe_load(r.text)
+    data["areas"][0]["name"] = "临淄"
+    r.path.write_text(yaml.safe_dump(data, allow_unicode=True, default_flow_style=True), encoding="utf-8")
+    git(r.root, "commit", "-q", "-am", "flow", date="2024-01-02T00:00:00+00:00")
+    later = [c for c in read_history(r.path, 10).changes if c.day == "2024-01-02"]
+    assert [(c.id, [(f.old, f.new) for f in c.fields]) for c in later] == [("linzi", [("临淄区", "临淄")])]
+
+
+def test_merged_branches_each_show_their_record(tmp_path):
+    r = Repo(tmp_path / "repo")
+    r.commit("初始", "2024-01-01T00:00:00+00:00")
+    git(r.root, "checkout", "-q", "-b", "a")
+    a = r.commit("甲", "2024-01-02T00:00:00+00:00", ("experiences:\n", NEW_PILOT + "experiences:\n"))
+    git(r.root, "checkout", "-q", "main")
+    b = r.commit("乙", "2024-01-03T00:00:00+00:00", ("    name: 临淄区\n", "    name: 临淄\n"))
+    git(r.root, "merge", "-q", "--no-edit", "a", date="2024-01-04T00:00:00+00:00")
+    changes = read_history(r.path, 10).changes
+    assert [(c.commit, c.id) for c in changes if c.day > "2024-01-01"] == [(b, "linzi"), (a, "new-pilot")]
+
+
+def test_shallow_clone_gives_empty_history_and_says_why(repo, tmp_path):
+    r, _ = repo
+    git(tmp_path, "clone", "-q", "--depth", "1", f"file://{r.root}", "shallow")
+    hist = read_history(tmp_path / "shallow" / "data" / "pilots.yaml", 50)
+    assert hist.changes == [] and "浅克隆" in (hist.message or "")
+
+
+def test_outside_a_repository(tmp_path, monkeypatch):
+    monkeypatch.setenv("GIT_CEILING_DIRECTORIES", str(tmp_path))
+    (tmp_path / "d").mkdir()
+    path = tmp_path / "d" / "pilots.yaml"
+    path.write_text("sources: []\n", encoding="utf-8")
+    hist = read_history(path, 50)
+    assert hist.changes == [] and "不在 git 仓库中" in (hist.message or "")
+
+
+def test_without_git(repo, monkeypatch, tmp_path):
+    r, _ = repo
+    monkeypatch.setenv("PATH", str(tmp_path))
+    hist = read_history(r.path, 50)
+    assert hist.changes == [] and "找不到 git" in (hist.message or "")
+
+
+def test_uncommitted_file(tmp_path):
+    r = Repo(tmp_path / "repo")
+    hist = read_history(r.path, 50)
+    assert hist.changes == [] and "还没有提交" in (hist.message or "")

@@ -39,9 +39,10 @@ from feedgen.feed import FeedGenerator
 from markupsafe import Markup, escape
 
 from .catalog import Catalog
+from .facets import FACETS
 from .history import ADDED, REMOVED, Change, History
-from .model import DATE_RE, ENUM_SLUGS, Domain, Level
-from .urls import dest_url, facet_uri, record_anchor, record_uri
+from .model import DATE_RE
+from .urls import dest_url, record_anchor, record_uri
 
 CST = _dt.timezone(_dt.timedelta(hours=8))
 EPOCH = _dt.datetime(1970, 1, 1, tzinfo=_dt.UTC)
@@ -236,21 +237,11 @@ def collect(cat: Catalog, history: History | None, site_name: str, limit: int = 
         feeds.append(
             Feed(f"area/{aid}", f"{site_name} · {area.name}试点动态", record_uri("areas", aid), about(pids))
         )
-    for facet, enum, attr in (("domain", Domain, "domains"), ("level", Level, "level")):
-        for member in enum:
-            slug = ENUM_SLUGS[enum][member.value]
-            if attr == "domains":
-                pids = [p.id for p in cat.pilots.values() if member in p.domains]
-            else:
-                pids = [p.id for p in cat.pilots.values() if p.level == member]
-            feeds.append(
-                Feed(
-                    f"{facet}/{slug}",
-                    f"{site_name} · {member.value}试点动态",
-                    facet_uri(facet, slug),
-                    about(pids),
-                )
-            )
+    for name in ("domain", "level"):
+        f = FACETS[name]
+        for label, slug in f.choices(cat):
+            pids = [p.id for p in cat.pilots.values() if label in f.of("pilots", p)]
+            feeds.append(Feed(f"{name}/{slug}", f"{site_name} · {label}试点动态", f.uri(slug), about(pids)))
     return feeds
 
 
@@ -347,8 +338,7 @@ def feed_links(
         if kind == "area":
             label = catalog.areas[key].name if key in catalog.areas else None
         else:
-            enum = Level if kind == "level" else Domain
-            label = next((v for v, s in ENUM_SLUGS[enum].items() if s == key), None)
+            label = next((v for v, s in FACETS[kind].choices(catalog) if s == key), None)
         if label is not None:
             names.append((own, f"{site_name} · {label}试点动态"))
     here = dest_url(page_uri, directory_urls)

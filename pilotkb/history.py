@@ -25,7 +25,9 @@ from typing import Any
 
 import yaml
 
-from .model import COLLECTIONS
+from .registry import FILE_ORDER, REGISTRY
+
+COLLECTIONS = {name: REGISTRY[name].model for name in FILE_ORDER}
 
 _Loader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
 

@@ -11,9 +11,8 @@ import yaml
 from pilotkb.bulletin import bulletins, reference_date
 from pilotkb.catalog import Catalog
 from pilotkb.history import read_history
-from pilotkb.model import Catalogue
-from pilotkb.pages import Site
-from pilotkb.settings import Settings
+from pilotkb.registry import DataFile as Catalogue
+from pilotkb.render import Renderer
 from tests.gitrepo import Repo
 
 REF = "2024-05-15"
@@ -169,7 +168,7 @@ def test_without_history_it_says_closures_are_unknown(repo):
 def test_rendered_page_lists_the_pilots_and_says_what_it_cannot_know(repo):
     cat = catalog(repo)
     b = bulletins(cat, read_history(repo.path, 50), dt.date.fromisoformat(REF))[-1]
-    html = Site(cat, Settings()).render("bulletin.md.j2", b.src_uri, bulletin=b)
+    html = Renderer(cat).render("bulletin.md.j2", b.src_uri, bulletin=b)
 
     def ids(table: str) -> list[str]:
         body = html.split(f'id="{table}"', 1)[1].split("</table>", 1)[0]

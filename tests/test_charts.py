@@ -315,7 +315,7 @@ def contrast(a: str, b: str) -> float:
 def test_palettes_have_enough_contrast(selector):
     colours = palette(selector)
     bg = colours["bg"]
-    for name in ("text", "muted"):
+    for name in ("text", "muted", "link"):
         assert contrast(colours[name], bg) >= 4.5, name
     for name in ("axis", "base", "s0", "s1", "s2", "s3"):
         assert contrast(colours[name], bg) >= 3, name

@@ -38,7 +38,7 @@ class _Build:
             self.catalog: Catalog = load_catalog(self.data_path)
         except DataError as exc:
             raise PluginError("数据校验未通过，构建已停止：\n" + exc.report()) from None
-        self.views = Views(self.catalog, self.settings, config.use_directory_urls)
+        self.views = Views(self.catalog, self.settings, config.use_directory_urls, config.site_url)
 
 
 # One build at a time (mkdocs serve makes a new config for each rebuild).
@@ -73,6 +73,8 @@ def on_files(files: Files, config: MkDocsConfig) -> Files:
     for uri, content in build.views.files().items():
         files.append(File.generated(config, uri, content=content))
     log.info("pilotkb: generated %d pages from %s", count, build.catalog.path)
+    if build.views.ctx.history.message:
+        log.info("pilotkb: %s", build.views.ctx.history.message)  # once per build
     return files
 
 

@@ -26,7 +26,16 @@ class Settings:
     """构建后是否生成中文全文检索索引（jieba 分词、静态分片索引）。"""
 
     exports: bool = True
-    """是否生成开放数据下载文件（JSON、CSV）。"""
+    """是否生成开放数据下载文件（JSON、CSV、Excel 工作簿、SQLite 数据库、数据包说明）。"""
+
+    history_commits: int = 100
+    """读取数据文件最近多少次提交的修改记录（各记录页的修改记录、更新记录页、订阅源）；读取一次，成本有上限。"""
+
+    licence: str = "CC-BY-4.0"
+    """开放数据的许可协议（SPDX 标识，如 CC-BY-4.0 即“署名 4.0 国际”、CC0-1.0）；写入每个下载文件、数据包说明和数据下载页。"""
+
+    data_date: str = "git"
+    """数据日期，写入下载文件与引用：git 表示数据文件最后一次提交的日期；也可写 2017、2017-12 或 2017-12-31；无从得知时显示“未公开”。"""
 
     @classmethod
     def from_mapping(cls, raw: Any, where: str = "mkdocs.yml") -> Settings:

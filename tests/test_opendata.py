@@ -536,20 +536,23 @@ def test_downloads_page_lists_every_file_with_size_count_licence_and_version(rea
     ctx = downloads_context(
         real["catalog"], real["files"], licence=LICENCE, data_date=DATA_DATE, data_version=real["version"]
     )
-    html_text = _env().get_template("downloads.md.j2").render(href=lambda to, anchor="": "../", **ctx)
-    rows = re.findall(r"<tr><td><a href=\"\.\./downloads/([^\"]+)\" download>.*?</tr>", html_text)
+    html_text = _env().get_template("about_downloads.md.j2").render(href=lambda to, anchor="": "../", **ctx)
+    rows = re.findall(
+        r"<li class=\"kb-card\" data-kb-file=\"[^\"]+\"><p class=\"kb-card__title\"><a href=\"\.\./downloads/([^\"]+)\" download>.*?</li>",
+        html_text,
+    )
     on_disk = {p.name for p in real["dir"].iterdir()}
     assert set(rows) == on_disk
     for coll in COLLS:
         n = len(_records(real["raw"], coll))
-        row = re.search(rf'href="\.\./downloads/{coll}\.csv".*?</tr>', html_text).group(0)
-        assert row.endswith(f"<td>{n}</td></tr>"), (coll, row)
+        row = re.search(rf'href="\.\./downloads/{coll}\.csv".*?</li>', html_text).group(0)
+        assert f"<span data-kb-records>{n}</span>" in row, (coll, row)
     total = sum(len(_records(real["raw"], c)) for c in COLLS)
     for name in ("pilots.json", "pilots.xlsx", "pilots.db"):
-        row = re.search(rf'href="\.\./downloads/{re.escape(name)}".*?</tr>', html_text).group(0)
-        assert row.endswith(f"<td>{total}</td></tr>"), row
+        row = re.search(rf'href="\.\./downloads/{re.escape(name)}".*?</li>', html_text).group(0)
+        assert f"<span data-kb-records>{total}</span>" in row, row
         size = (real["dir"] / name).stat().st_size
-        shown = re.findall(r"<td>([\d.]+) (B|KB|MB)</td>", row)[0]
+        shown = re.findall(r"<span data-kb-size>([\d.]+) (B|KB|MB)</span>", row)[0]
         factor = {"B": 1, "KB": 1024, "MB": 1024 * 1024}[shown[1]]
         assert abs(float(shown[0]) * factor - size) <= 0.05 * factor + 1, (name, shown, size)
     assert "署名 4.0 国际" in html_text and DATA_DATE in html_text and real["version"] in html_text

@@ -11,18 +11,20 @@ from typing import Any
 
 from ..catalog import Catalog
 from ..settings import Settings
-from . import about, blocks, browse, collections, coverage, listdata, promotion, records, stats
+from . import about, blocks, browse, collections, coverage, downloads, listdata, promotion, records, stats
 from .base import Context, GeneratedPage
 
-FAMILIES = (records, browse, collections, coverage, promotion, about, stats)
+FAMILIES = (records, browse, collections, coverage, promotion, about, downloads, stats)
 FILE_FAMILIES = (listdata,)
 
 __all__ = ["FAMILIES", "GeneratedPage", "Views"]
 
 
 class Views:
-    def __init__(self, catalog: Catalog, settings: Settings, directory_urls: bool = True):
-        self.ctx = Context(catalog, settings, directory_urls)
+    def __init__(
+        self, catalog: Catalog, settings: Settings, directory_urls: bool = True, site_url: str | None = None
+    ):
+        self.ctx = Context(catalog, settings, directory_urls, site_url)
 
     def pages(self) -> Iterator[GeneratedPage]:
         for family in FAMILIES:
@@ -33,10 +35,7 @@ class Views:
         out: dict[str, bytes] = {}
         for family in FILE_FAMILIES:
             out.update(family.files(self.ctx))
-        if self.ctx.settings.exports:
-            from ..export import export_files
-
-            out.update(export_files(self.ctx.cat))
+        out.update(self.ctx.downloads)
         return out
 
     def macro_values(self) -> dict[str, Any]:

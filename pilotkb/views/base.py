@@ -10,7 +10,10 @@ from functools import cached_property
 from typing import Any
 
 from ..catalog import Catalog
+from ..export import export_files
 from ..facets import FACETS, Value
+from ..history import History, read_history
+from ..opendata import Release, data_version, open_data_files
 from ..registry import REGISTRY
 from ..render import Renderer, title
 from ..settings import Settings
@@ -43,13 +46,43 @@ class GeneratedPage:
 class Context:
     """One catalogue, its settings and URL style, and what several families compute."""
 
-    def __init__(self, catalog: Catalog, settings: Settings, directory_urls: bool = True):
+    def __init__(
+        self, catalog: Catalog, settings: Settings, directory_urls: bool = True, site_url: str | None = None
+    ):
         self.cat = catalog
         self.settings = settings
         self.directory_urls = directory_urls
+        self.site_url = site_url or None
         self.renderer = Renderer(catalog, directory_urls)
         self.render = self.renderer.render
         self.href = self.renderer.href
+
+    @cached_property
+    def history(self) -> History:
+        """The data file's change log, read once (empty, with a message, without git)."""
+        return read_history(self.cat.path, self.settings.history_commits)
+
+    @cached_property
+    def release(self) -> Release:
+        """What every download and citation states: licence, data date, data version."""
+        date = self.settings.data_date
+        if date == "git":
+            date = self.history.head_date[:10] if self.history.head_date else None
+        return Release(self.settings.licence, date or None, data_version(self.cat.path))
+
+    @cached_property
+    def downloads(self) -> dict[str, bytes]:
+        """The open-data files, keyed by their path in the site (empty when exports are off)."""
+        if not self.settings.exports:
+            return {}
+        files = export_files(self.cat)
+        r = self.release
+        files.update(
+            open_data_files(
+                self.cat, files, licence=r.licence, data_date=r.data_date, data_version=r.data_version
+            )
+        )
+        return files
 
     @cached_property
     def facet_values(self) -> dict[str, list[Value]]:

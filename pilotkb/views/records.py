@@ -4,9 +4,12 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
+from .. import cite
 from ..facets import year
+from ..opendata import SITE_NAME
 from ..registry import REGISTRY
 from ..render import title
+from ..urls import dest_url
 from .base import Context, GeneratedPage
 
 
@@ -28,4 +31,26 @@ def pages(ctx: Context) -> Iterator[GeneratedPage]:
                 year=year(rec) if coll == "pilots" else None,
                 settings_page_size=ctx.settings.page_size,
             )
+            body += citation(ctx, coll, rec, here)
             yield GeneratedPage(here, title(coll, rec), body, coll, ctx.describe(coll, rec))
+
+
+def citation(ctx: Context, coll: str, rec: object, here: str) -> str:
+    """How to cite the page: GB/T 7714 text, and CSL-JSON, BibTeX and RIS downloads.
+
+    The page address appears only when the site address is configured, never a guessed one.
+    """
+    r = ctx.release
+    url = cite.page_url(ctx.site_url, dest_url(here, ctx.directory_urls))
+    c = cite.citation(
+        title(coll, rec),
+        REGISTRY[coll].label,
+        url,
+        SITE_NAME,
+        r.data_date,
+        r.data_version,
+        key=f"{coll}-{rec.id}",
+    )
+    return ctx.render(
+        "record_cite.md.j2", here, c=c, files=cite.download_links(c), stem=f"pilotkb-{coll}-{rec.id}"
+    )

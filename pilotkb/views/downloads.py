@@ -1,0 +1,26 @@
+"""数据下载: every open-data file with its format, size, record count, licence and version."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+
+from ..opendata import downloads_context
+from .base import Context, GeneratedPage
+
+URI = "about/downloads.md"
+
+
+def pages(ctx: Context) -> Iterator[GeneratedPage]:
+    if not ctx.settings.exports:
+        return
+    r = ctx.release
+    context = downloads_context(
+        ctx.cat, ctx.downloads, licence=r.licence, data_date=r.data_date, data_version=r.data_version
+    )
+    yield GeneratedPage(
+        URI,
+        "数据下载",
+        ctx.render("about_downloads.md.j2", URI, **context),
+        "index",
+        "全部记录的 CSV、Excel、JSON、SQLite 下载，附许可协议、数据日期与版本",
+    )

@@ -9,6 +9,7 @@ from pathlib import Path
 
 from . import edit, load_catalog
 from .errors import DataError
+from .report_formats import os_error_text, reporting, write_text_atomic
 
 ROOT = Path(__file__).resolve().parent.parent
 DEFAULT_DATA = ROOT / "data" / "pilots.yaml"
@@ -19,6 +20,12 @@ def main(argv: list[str] | None = None) -> int:
     sub = parser.add_subparsers(dest="cmd", required=True)
     p = sub.add_parser("check", help="校验数据文件，一次列出全部问题")
     p.add_argument("file", nargs="?", default=str(DEFAULT_DATA))
+    p.add_argument(
+        "--format",
+        choices=["plain", "github"],
+        help="github：另外输出 GitHub Actions 注释（在 GitHub Actions 中默认开启）",
+    )
+    p.add_argument("--codequality", metavar="REPORT", help="另外写出 GitLab Code Quality 报告（JSON）")
     p = sub.add_parser("schema", help="输出由数据模型生成的 JSON Schema")
     p.add_argument("out", nargs="?", default="-")
     p = sub.add_parser("stats", help="输出各集合记录数")
@@ -29,7 +36,8 @@ def main(argv: list[str] | None = None) -> int:
         return args.run(args)
     try:
         if args.cmd == "check":
-            cat = load_catalog(args.file)
+            with reporting(args.format, args.codequality):
+                cat = load_catalog(args.file)
             counts = "，".join(f"{name} {len(getattr(cat, name))}" for name in cat.collection_names())
             print(f"{args.file}: 校验通过（{counts}）")
         elif args.cmd == "schema":
@@ -39,7 +47,7 @@ def main(argv: list[str] | None = None) -> int:
             if args.out == "-":
                 sys.stdout.write(text)
             else:
-                Path(args.out).write_text(text, encoding="utf-8")
+                write_text_atomic(args.out, text)
         elif args.cmd == "stats":
             cat = load_catalog(args.file)
             for name in cat.collection_names():
@@ -48,6 +56,8 @@ def main(argv: list[str] | None = None) -> int:
         print(exc.report(), file=sys.stderr)
         return 1
     except OSError as exc:
-        print(f"{args.file}: 无法读取：{exc.strerror}", file=sys.stderr)
+        name = str(exc.filename or getattr(args, "file", ""))
+        writing = name in {str(getattr(args, "out", None)), str(getattr(args, "codequality", None))}
+        print(f"{name}: {'无法写入' if writing else '无法读取'}：{os_error_text(exc)}", file=sys.stderr)
         return 1
     return 0

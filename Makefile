@@ -56,12 +56,12 @@ $(TOOLS_STAMP): .tools/package.json .tools/package-lock.json
 	touch $@
 
 check: setup
-	$(PY) -m ruff check pilotkb hooks tests scripts/kb scripts/bench scripts/bench-search
-	$(PY) -m ruff format --check pilotkb hooks tests scripts/kb scripts/bench scripts/bench-search
+	$(PY) -m ruff check pilotkb hooks tests scripts/kb scripts/bench scripts/bench-search scripts/bench-history
+	$(PY) -m ruff format --check pilotkb hooks tests scripts/kb scripts/bench scripts/bench-search scripts/bench-history
 	$(PY) scripts/kb check $(if $(KB_CODEQUALITY),--codequality $(KB_CODEQUALITY))
 
 test: setup browser tools check
-	$(PY) -m pytest
+	$(PY) -m pytest -n auto
 
 build: setup
 	$(VENV)/bin/mkdocs build --strict

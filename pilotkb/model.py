@@ -377,6 +377,37 @@ class Figure(Record):
         return value
 
 
+class Term(_Model):
+    """A word of the field, for search and the glossary (名词解释).
+
+    Editorial: an entry states words (what people call a thing), not facts. Only a sentence
+    quoted from a source, with its ``source``, explains what the word means.
+    """
+
+    id: Slug
+    term: Text = Field(description="词条：本库使用的说法，如“社会保障卡”")
+    aliases: list[Text] = Field(
+        default_factory=list,
+        description="同义的其他说法：简称、俗称、旧称，如“社保卡”（双向：搜任何一个都能找到另一个）",
+    )
+    includes: list[Text] = Field(
+        default_factory=list,
+        description="更具体的说法：搜词条时也找包含这些词的内容，反之不然，如“空气质量”包括“优良天数”“PM2.5”",
+    )
+    source: Ref | None = Field(None, description="释义所依据的来源编号（有释义时填写）")
+    quote: Quotes | None = Field(
+        None, description="释义：来源中说明这个词的原文句子（逐字摘录）；没有时词条只列出各种说法"
+    )
+    note: str | None = Field(None, description="编辑说明（不在网站显示）")
+
+    @field_validator("quote")
+    @classmethod
+    def _quote_needs_source(cls, value: list[str] | None, info: Any) -> list[str] | None:
+        if value is not None and not info.data.get("source"):
+            raise ValueError("有释义（quote）时必须写来源编号；允许：同时填写 source 与 quote")
+        return value
+
+
 # Stable URL slugs for enum values (Chinese labels are shown, ASCII slugs are addresses).
 ENUM_SLUGS: dict[type[Enum], dict[str, str]] = {
     Level: {"国家级": "national", "省级": "provincial", "市级": "municipal"},

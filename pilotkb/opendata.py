@@ -73,27 +73,10 @@ LICENCES: dict[str, tuple[str, str, str]] = {
     ),
 }
 
-SINGULAR = {
-    "sources": "source",
-    "areas": "area",
-    "pilots": "pilot",
-    "experiences": "experience",
-    "coverage": "coverage",
-    "events": "event",
-    "evaluations": "evaluation",
-    "figures": "figure",
-}
-# How a record is named in the full-text index (the field shown as its title on the site).
-TITLE_FIELD = {
-    "sources": "title",
-    "areas": "name",
-    "pilots": "name",
-    "experiences": "title",
-    "coverage": "outlet",
-    "events": "title",
-    "evaluations": "subject",
-    "figures": "label",
-}
+# A record's name in table and column names (pilot_id …) and its title in the full-text
+# index: both from the registry.
+SINGULAR = {name: c.search_type[0] for name, c in REGISTRY.items()}
+TITLE_FIELD = {name: c.title_field for name, c in REGISTRY.items()}
 
 
 @dataclass(frozen=True)
@@ -156,6 +139,8 @@ def columns(model: type[BaseModel], coll: str | None = None) -> list[Column]:
         args = [a for a in typing.get_args(ann) if a is not type(None)]
         optional = type(None) in typing.get_args(ann)
         base = args[0] if optional and len(args) == 1 else ann
+        if typing.get_origin(base) is typing.Annotated:  # an optional constrained type
+            base = typing.get_args(base)[0]
         validators = _validators(f)
         ref = refs.get(name) or ("sources" if name == "source" else None)
         if typing.get_origin(base) is list:

@@ -35,6 +35,9 @@ class Collection:
     index_intro: str = ""
     required: bool = False  # the data file must hold at least one record
     namer: Callable[[Any], str] | None = None  # when a single field does not name it
+    result_title: Callable[[Any], str] | None = None  # a search result's title, if not the name
+    result_parts: tuple[str, ...] = ()  # nested items that are search results of their own
+    search_weight: float = 1.0  # below 1: its results rank after records using the same words
 
     # -- derived ------------------------------------------------------------------
     @property
@@ -91,6 +94,7 @@ REGISTRY: dict[str, Collection] = {
             "browse/all.md",
             {"areas": "areas", "experiences": "experiences", "coverage": "coverage", "events": "events"},
             ("pilot", "试点"),
+            result_parts=("metrics",),
         ),
         Collection(
             "experiences",
@@ -168,6 +172,7 @@ REGISTRY: dict[str, Collection] = {
             {"pilots": "pilots"},
             ("evaluation", "评估"),
             row_anchor="evaluation-{id}",
+            result_title=lambda e: f"{e.evaluator}评估：{e.subject}",
         ),
         Collection(
             "figures",
@@ -178,14 +183,38 @@ REGISTRY: dict[str, Collection] = {
             "stats/index.md",
             "stats/index.md",
             {"pilots": "pilots", **_TO_AREAS},
-            ("stats", "统计"),
+            ("figure", "数字"),
             row_anchor="figure-{id}",
+            result_title=lambda f: f"{f.label} {f.value}",
+        ),
+        Collection(
+            "terms",
+            m.Term,
+            "名词",
+            "名词解释（检索用的词表：简称、俗称与同义词）",
+            "term",
+            "glossary/index.md",
+            "glossary/index.md",
+            {},
+            ("term", "名词"),
+            row_anchor="term-{id}",
+            search_weight=0.4,  # the glossary explains words; the records using them come first
         ),
     )
 }
 
 # The order of the data file (and of its JSON Schema): sources first, as editors write it.
-FILE_ORDER = ("sources", "areas", "pilots", "experiences", "coverage", "events", "evaluations", "figures")
+FILE_ORDER = (
+    "sources",
+    "areas",
+    "pilots",
+    "experiences",
+    "coverage",
+    "events",
+    "evaluations",
+    "figures",
+    "terms",
+)
 
 
 def collection(name: str) -> Collection:
@@ -206,7 +235,8 @@ def cited_parts(coll: str, rec: Mapping[str, Any]) -> Iterator[tuple[tuple[str |
     Works on the raw data (dicts), so the validator and the source-coverage report walk the
     same parts as the pages do.
     """
-    yield (), rec
+    if issubclass(REGISTRY[coll].model, m.Cited) or rec.get("quote") is not None:
+        yield (), rec  # a glossary term rests on a quote only when it has one
     for name in REGISTRY[coll].cited_fields:
         value = rec.get(name)
         if isinstance(value, list):
@@ -217,7 +247,7 @@ def cited_parts(coll: str, rec: Mapping[str, Any]) -> Iterator[tuple[tuple[str |
 
 def model_cited_parts(coll: str, rec: BaseModel) -> Iterator[m.Cited]:
     """The record and its nested cited items, as models."""
-    if isinstance(rec, m.Cited):
+    if isinstance(rec, m.Cited) or getattr(rec, "quote", None):
         yield rec
     for name in REGISTRY[coll].cited_fields:
         yield from getattr(rec, name)

@@ -72,7 +72,7 @@ SUFFIXES = (
     "项目",
 )
 PUNCT_SPLIT = re.compile(r"[\s,，、；;：:。！？!?（）()《》〈〉【】\[\]“”\"‘’'·…—–-]+")
-QUOTED = re.compile(r"[“\"《]([^”\"》]{2,16})[”\"》]")
+QUOTED = re.compile(r"[“\"《]([^“”\"《》]{2,16})[”\"》]")  # innermost: 《关于推进“两学一做”…》
 # Runs the client splits a query into, identically: CJK runs (segmented) and ASCII words.
 CJK = "\u3007\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff"
 RUN = re.compile(rf"[{CJK}]+|[a-z0-9]+(?:\.[0-9]+)*")
@@ -80,9 +80,13 @@ RUN = re.compile(rf"[{CJK}]+|[a-z0-9]+(?:\.[0-9]+)*")
 log = logging.getLogger("mkdocs.plugins.pilotkb.search")
 
 
+QUOTE_MARKS = re.compile("[“”‘’「」『』\"']")
+
+
 def fold(text: str) -> str:
-    """Full-width to half-width, lower case (the browser does the same to a query)."""
-    return unicodedata.normalize("NFKC", text).lower()
+    """Full-width to half-width, lower case, quotation marks dropped (“两权”抵押 reads as one
+    run, 两权抵押). The browser does the same to a query (``normalize`` in kb-search.js)."""
+    return QUOTE_MARKS.sub("", unicodedata.normalize("NFKC", text).lower())
 
 
 # --- segmentation --------------------------------------------------------------------
@@ -141,6 +145,8 @@ def data_words(catalog: Catalog) -> set[str]:
     for s in catalog.sources.values():
         texts.append(s.title)
         names.append(s.publisher or "")
+    for t in catalog.records.get("terms", {}).values():
+        names += [t.term, *t.aliases, *t.includes]
     # the frame words themselves (改革试点, 示范区 …) are this catalogue's vocabulary too
     words: set[str] = {w for w in SUFFIXES if len(w) > 2}
     for name in names + texts:
@@ -188,6 +194,38 @@ class Segmenter:
     def terms(self, text: str) -> Iterator[tuple[str, float]]:
         for m in RUN.finditer(fold(text)):
             yield from self._cut(m.group(0))
+
+
+# --- vocabulary ------------------------------------------------------------------------
+
+EXPANSION = 0.8  # a document found through a vocabulary entry ranks below one using the word
+
+
+def vocabulary(catalog: Catalog) -> dict[str, set[str]]:
+    """Word -> the words a document using it is also found by (folded).
+
+    Aliases of a term are one set, each finding the others; an ``includes`` word is found by
+    the term, not the other way round.
+    """
+    out: dict[str, set[str]] = defaultdict(set)
+    for t in catalog.records.get("terms", {}).values():
+        same = {fold(w) for w in (t.term, *t.aliases)}
+        for w in same:
+            out[w] |= same - {w}
+        for w in t.includes:
+            out[fold(w)] |= same
+    return out
+
+
+def expand(impacts: dict[str, int], synonyms: dict[str, set[str]]) -> dict[str, int]:
+    """A document's impacts plus those of the vocabulary words its terms stand for."""
+    if not synonyms:
+        return impacts
+    out = dict(impacts)
+    for t, imp in impacts.items():
+        for other in synonyms.get(t, ()):
+            out[other] = max(out.get(other, 0), max(1, round(imp * EXPANSION)))
+    return out
 
 
 # --- page text -----------------------------------------------------------------------
@@ -291,21 +329,58 @@ class Doc:
     facets: dict[str, list[str]] = field(default_factory=dict)  # facet -> its values
     title: str = ""
     text: str = ""
+    # documents made from data (a row of a shared page, a pilot's metric) rather than a page:
+    # their blocks of (text, weight); None for a page, whose text is read from the built HTML
+    blocks: list[tuple[str, float]] | None = None
+    type: tuple[str, str] | None = None  # (slug, label) when not the collection's own
 
 
 def documents(catalog: Catalog, directory_urls: bool) -> list[Doc]:
-    """One document per record page; one per shared page of row records (评估, 统计)."""
+    """One document per record: its page, or its row (anchor) on a shared page; plus one per
+    nested item a collection declares a result of its own (a pilot's metrics)."""
     docs: list[Doc] = []
     facets = list(search_facets())
     for coll, c in REGISTRY.items():
-        records = catalog.records[coll].values()
-        if c.has_pages:
-            for rec in records:
-                values = {f.name: f.of(coll, rec) for f in facets}
-                docs.append(Doc(coll, c.uri(rec.id), dest_url(c.uri(rec.id), directory_urls), values))
-        elif records:
-            docs.append(Doc(coll, c.index_uri, dest_url(c.index_uri, directory_urls)))
+        parts: list[Doc] = []
+        for rec in catalog.records[coll].values():
+            values = {f.name: f.of(coll, rec) for f in facets}
+            uri = c.uri(rec.id)
+            url = dest_url(uri, directory_urls)
+            if c.has_pages:
+                docs.append(Doc(coll, uri, url, values))
+            else:
+                title = c.result_title(rec) if c.result_title else c.title_of(rec)
+                docs.append(
+                    Doc(coll, uri, f"{url}#{c.anchor(rec.id)}", values, title, blocks=_data_blocks(rec))
+                )
+            for name in c.result_parts:
+                for n, item in enumerate(getattr(rec, name), start=1):
+                    blocks = [(c.title_of(rec), 1.0), *_data_blocks(item)]
+                    title = f"{item.name} {item.value}"
+                    parts.append(
+                        Doc(coll, uri, f"{url}#{name[:-1]}-{n}", values, title, blocks=blocks, type=PART_TYPE)
+                    )
+        docs.extend(parts)
     return docs
+
+
+PART_TYPE = ("metric", "指标")
+_NOT_TEXT = {"id", "source", "number", "catalogue", "note", "file", "link"}
+
+
+def _data_blocks(rec: Any) -> list[tuple[str, float]]:
+    """The text of a record made from data: its own text fields, then its quotes (weighing less)."""
+    refs = {f for c in REGISTRY.values() for f in c.references}
+    blocks: list[tuple[str, float]] = []
+    for name, value in rec:
+        if name in _NOT_TEXT or name in refs or name == "quote" or value is None:
+            continue
+        for v in value if isinstance(value, list) else [value]:
+            if isinstance(v, str | int | float) and not isinstance(v, bool) and str(v).strip():
+                blocks.append((str(getattr(v, "value", v)), 1.0))
+    for q in getattr(rec, "quote", None) or []:
+        blocks.append((q, QUOTE_WEIGHT))
+    return blocks
 
 
 def _html_path(site_dir: Path, url: str) -> Path:
@@ -362,15 +437,20 @@ def build_index(catalog: Catalog, site_dir: Path, directory_urls: bool = True) -
     seg = Segmenter(data_words(catalog))
     per_doc: list[tuple[list[tuple[str, float]], list[tuple[str, float]]]] = []
     for d in docs:
-        d.title, blocks = page_blocks(_html_path(site_dir, d.url).read_text(encoding="utf-8"))
+        if d.blocks is None:
+            d.title, blocks = page_blocks(_html_path(site_dir, d.url).read_text(encoding="utf-8"))
+        else:
+            blocks, d.blocks = d.blocks, None
         d.text = "\n".join(text for text, _ in blocks)
         body = [(t, w * bw) for text, bw in blocks for t, w in seg.terms(text)]
         per_doc.append((list(seg.terms(d.title)), body))
     avg_len = sum(len(a) + sum(w for _, w in b) for a, b in per_doc) / max(len(per_doc), 1)
     postings: dict[str, list[tuple[int, int]]] = defaultdict(list)
+    synonyms = vocabulary(catalog)
     for i, (d, (tt, bt)) in enumerate(zip(docs, per_doc, strict=True)):
-        for t, imp in impacts(tt, bt, d.title, avg_len).items():
-            postings[t].append((i, imp))
+        weight = REGISTRY[d.coll].search_weight
+        for t, imp in expand(impacts(tt, bt, d.title, avg_len), synonyms).items():
+            postings[t].append((i, max(1, round(imp * weight))))
     del per_doc  # the postings hold what is needed from here on
 
     files = _Writer(out)
@@ -408,7 +488,7 @@ def build_index(catalog: Catalog, site_dir: Path, directory_urls: bool = True) -
     type_counts: dict[str, int] = defaultdict(int)
     facet_docs: dict[tuple[str, str], list[int]] = defaultdict(list)
     for i, d in enumerate(docs):
-        slug, label = REGISTRY[d.coll].search_type
+        slug, label = d.type or REGISTRY[d.coll].search_type
         type_counts[slug] += 1
         facet_docs[(TYPE_FACET[0], slug)].append(i)
         doc: dict[str, Any] = {"u": d.url, "t": d.title, "k": label}
@@ -423,7 +503,10 @@ def build_index(catalog: Catalog, site_dir: Path, directory_urls: bool = True) -
         files.write(f"d/{i}.json", _json(doc))
         d.text = ""  # written; the snippet text is not needed again
     n = len(docs)
-    types = {c.search_type: None for c in REGISTRY.values() if type_counts.get(c.search_type[0])}
+    all_types = [
+        t for c in REGISTRY.values() for t in (c.search_type, *([PART_TYPE] if c.result_parts else []))
+    ]
+    types = {t: None for t in all_types if type_counts.get(t[0])}
     choices: dict[str, list[tuple[str, str]]] = {TYPE_FACET[0]: list(types)}
     for f in facets:
         choices[f.name] = [(f.slug(v), f.shown(v, catalog)) for v, _ in f.choices(catalog)]
@@ -447,6 +530,9 @@ def build_index(catalog: Catalog, site_dir: Path, directory_urls: bool = True) -
                 "cap": CAP,
                 "split": "".join(sorted(split)),
                 "fl": [list(TYPE_FACET)] + [[f.name, f.label] for f in facets],
+                "voc": [
+                    [t.term, [*t.aliases, *t.includes]] for t in catalog.records.get("terms", {}).values()
+                ],
                 "facets": facet_values,
             }
         ),

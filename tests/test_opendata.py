@@ -34,7 +34,17 @@ from .conftest import FIXTURES, ROOT
 DATA = ROOT / "data" / "pilots.yaml"
 LICENCE = "CC-BY-4.0"
 DATA_DATE = "2017-12"
-COLLS = ("sources", "areas", "pilots", "experiences", "coverage", "events", "evaluations", "figures")
+COLLS = (
+    "sources",
+    "areas",
+    "pilots",
+    "experiences",
+    "coverage",
+    "events",
+    "evaluations",
+    "figures",
+    "terms",
+)
 NESTED = {("pilots", "updates"), ("pilots", "metrics"), ("experiences", "adoptions")}
 SINGULAR = {c: c[:-1] if c.endswith("s") else c for c in COLLS}
 SINGULAR["coverage"] = "coverage"

@@ -11,10 +11,22 @@ from typing import Any
 
 from ..catalog import Catalog
 from ..settings import Settings
-from . import about, blocks, browse, collections, coverage, downloads, listdata, promotion, records, stats
+from . import (
+    about,
+    blocks,
+    browse,
+    collections,
+    coverage,
+    downloads,
+    glossary,
+    listdata,
+    promotion,
+    records,
+    stats,
+)
 from .base import Context, GeneratedPage
 
-FAMILIES = (records, browse, collections, coverage, promotion, about, downloads, stats)
+FAMILIES = (records, browse, collections, coverage, promotion, about, downloads, glossary, stats)
 FILE_FAMILIES = (listdata,)
 
 __all__ = ["FAMILIES", "GeneratedPage", "Views"]

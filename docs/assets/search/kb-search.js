@@ -91,33 +91,51 @@
   }
 
   /* --- query ------------------------------------------------------------------- */
-  function normalize(s) { return s.normalize("NFKC").toLowerCase(); }
+  // As pilotkb/search.py fold(): quotation marks dropped, so “两权”抵押 reads 两权抵押.
+  function normalize(s) { return s.normalize("NFKC").toLowerCase().replace(/[“”‘’「」『』"']/g, ""); }
 
   // One group per query word: the index terms it matches (the word itself, or the
   // terms it begins). A document must match every group to rank first.
+  // A word the index does not know (its pieces would be single characters) is kept as an
+  // unknown group: a document must match every group, so it then matches nothing rather
+  // than sharing one character with the query.
+  // Words of two characters or more must cover more than half of a run, and a character
+  // that is no index term may only trail it (扶贫款: 扶贫); otherwise the run is a word the
+  // index does not know (信访 is not 信 + 访, 火星基地 is not 基地) and matches nothing.
   function segment(run) {
     var groups = [];
+    var covered = 0;  // characters inside groups of two characters or more
+    var stray = -1;  // position of the first character that is no index term
+    function done() {
+      var unknown = run.length > 1 && (covered * 2 <= run.length || (stray >= 0 && groups.some(function (g) {
+        return g.at > stray;
+      })));
+      return unknown ? [{ text: run, rows: [], unknown: true }] : groups;
+    }
     function step(i) {
-      if (i >= run.length) return Promise.resolve(groups);
+      if (i >= run.length) return done();
       var rest = run.slice(i);
       return shard(keyOf(rest)).then(function (sh) {
         var ascii = rest.charCodeAt(0) < 128;
         var starts = sh.rows.filter(function (r) { return r[0].lastIndexOf(rest, 0) === 0; });
         if (starts.length && (ascii || rest.length > 1 || run.length === 1)) {
-          groups.push({ text: rest, rows: starts });
-          return groups;
+          groups.push({ text: rest, rows: starts, at: i });
+          covered += rest.length > 1 ? rest.length : 0;
+          return done();
         }
         for (var len = rest.length - 1; len >= 2; len--) {
           var row = sh.map[rest.slice(0, len)];
           if (row) {
-            groups.push({ text: row[0], rows: [row] });
+            groups.push({ text: row[0], rows: [row], at: i });
+            covered += len;
             return step(i + len);
           }
         }
         var single = keyOf(rest) === rest[0] ? Promise.resolve(sh) : shard(rest[0]);
         return single.then(function (s1) {
           var r1 = s1.map[rest[0]];
-          if (r1) groups.push({ text: rest[0], rows: [r1] });
+          if (r1) groups.push({ text: rest[0], rows: [r1], at: i });
+          else if (stray < 0) stray = i;
           return step(i + 1);
         });
       });
@@ -128,8 +146,7 @@
   function parse(query) {
     var runs = normalize(query).match(RUN) || [];
     return Promise.all(runs.map(segment)).then(function (lists) {
-      var groups = [].concat.apply([], lists);
-      return groups.filter(function (g) { return g.rows.length; });
+      return [].concat.apply([], lists);
     });
   }
 
@@ -155,6 +172,9 @@
   function rank(groups, filters, full) {
     var n = manifest.n;
     var capped = false;
+    if (!groups.length || groups.some(function (g) { return !g.rows.length; })) {
+      return Promise.resolve({ hits: [], capped: false, all: groups.length });
+    }
     var jobs = [];
     groups.forEach(function (g, gi) {
       g.rows.forEach(function (row) {
@@ -183,9 +203,8 @@
         for (var j = 0; j < b.length; j++) if (b[j] > 0) { matched++; score += b[j]; }
         hits.push([d, matched, score]);
       });
-      // Documents with every word; only when there are none, those with the most words.
-      var most = hits.reduce(function (m, h) { return Math.max(m, h[1]); }, 0);
-      hits = hits.filter(function (h) { return h[1] === most; });
+      // Only documents with every word of the query: a partial match is not a result.
+      hits = hits.filter(function (h) { return h[1] === groups.length; });
       hits.sort(function (a, b) { return b[2] - a[2] || a[0] - b[0]; });
       return { hits: hits, capped: capped, all: groups.length };
     });
@@ -343,7 +362,8 @@
           var count = r.hits.length;
           self.meta.textContent = count
             ? "找到 " + count + (r.capped && !self.full ? "+" : "") + " 个符合条件的结果"
-            : "没有找到符合条件的结果";
+            : "没有找到与“" + query + "”相关的内容" + (filtering ? "（已按所选条件筛选）" : "") + "。";
+          if (!count) self.suggest(query);
           return self.more();
         });
       });
@@ -351,6 +371,36 @@
       if (seq !== self.seq) return;
       self.meta.textContent = e instanceof VersionError ? e.message : "搜索暂时不可用，请稍后再试";
     });
+  };
+
+  // Close words from the vocabulary (名词解释), offered when nothing matches.
+  Searcher.prototype.suggest = function (query) {
+    var self = this;
+    var q = normalize(query).replace(/\s+/g, "");
+    var words = [];
+    (manifest.voc || []).forEach(function (entry) {
+      [entry[0]].concat(entry[1]).forEach(function (w) { if (words.indexOf(w) < 0) words.push(w); });
+    });
+    var scored = words.map(function (w) {
+      var n = 0;
+      var lw = normalize(w);
+      for (var i = 0; i < q.length; i++) if (lw.indexOf(q[i]) >= 0) n++;
+      return [w, n];
+    }).filter(function (x) { return x[1] >= Math.min(2, q.length) && normalize(x[0]) !== q; });
+    scored.sort(function (a, b) { return b[1] - a[1]; });
+    if (!scored.length) return;
+    var li = el("li", "kb-search-suggest");
+    li.appendChild(document.createTextNode("可以试试："));
+    scored.slice(0, 5).forEach(function (x) {
+      var b = el("button", "kb-search-suggest__word", x[0]);
+      b.type = "button";
+      b.addEventListener("click", function () {
+        self.input.value = x[0];
+        self.run();
+      });
+      li.appendChild(b);
+    });
+    this.list.appendChild(li);
   };
 
   // Show the next page of results, in order, each as soon as it and those before it are in.

@@ -15,7 +15,7 @@ from . import about, blocks, browse, collections, coverage, downloads, listdata,
 from .base import Context, GeneratedPage
 
 FAMILIES = (records, browse, collections, coverage, promotion, about, downloads, stats)
-FILE_FAMILIES = (listdata,)
+FILE_FAMILIES = (listdata, stats, promotion, coverage)
 
 __all__ = ["FAMILIES", "GeneratedPage", "Views"]
 

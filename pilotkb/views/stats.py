@@ -39,13 +39,19 @@ def figure_href(ctx: Context, chart: Chart, here: str) -> Markup:
     return render_figure(chart, ctx.href(here, "index.md") + chart_csv_path(chart))
 
 
+def amount(value: float | None, unit: str) -> str:
+    """ "16 项" as the site writes counts; "18.3%" without a space."""
+    sep = " " if unit and unit[0] not in "%‰" else ""
+    return f"{format_value(value)}{sep}{unit}" if value is not None else UNKNOWN
+
+
 def describe(rows: Sequence[tuple[Any, ...]], unit: str, lead: str, top: int = 4) -> str:
     """A one-sentence text equivalent: the lead, then the largest rows with their values."""
     shown = sorted((r for r in rows if r[1]), key=lambda r: -r[1])[:top]
     if not shown:
         return f"{lead}：暂无数据。"
     more = "等" if len([r for r in rows if r[1]]) > top else ""
-    parts = "、".join(f"{r[0]} {format_value(r[1], unit)}" for r in shown)
+    parts = "、".join(f"{r[0]} {amount(r[1], unit)}" for r in shown)
     return f"{lead}：{parts}{more}。"
 
 
@@ -123,6 +129,16 @@ FACET_CHARTS = {
     "area": (True, "实施地区（一项试点可在多个地区实施）"),
     "status": (False, "状态"),
 }
+
+
+def facet_links(ctx: Context, name: str, here: str) -> list[tuple[str, str, int]]:
+    """(label, browse page href, pilots) of each value a chart of ``name`` shows."""
+    f = FACETS[name]
+    return [
+        (v.shown, ctx.href(here, f.uri(v.slug)), len(v.pilots))
+        for v in ctx.facet_values[name]
+        if v.pilots or v.label is not None
+    ]
 
 
 def facet_chart(ctx: Context, name: str) -> Chart:
@@ -272,11 +288,16 @@ def _ratio_charts(figures: list[Figure]) -> list[Chart]:
     return out
 
 
+def catalogue_charts(ctx: Context) -> list[tuple[Chart, str | None]]:
+    """The catalogue's charts, each with the facet whose browse pages list its pilots."""
+    return [(collections_chart(ctx), None), *((facet_chart(ctx, n), n) for n in FACET_CHARTS)]
+
+
 def page_charts(ctx: Context) -> dict[str, list[Chart]]:
     """The page's charts by section, in order."""
     return {
         "reported": [reported_chart(ctx)],
-        "catalogue": [collections_chart(ctx), *(facet_chart(ctx, n) for n in FACET_CHARTS)],
+        "catalogue": [c for c, _ in catalogue_charts(ctx)],
         "promotion": [*promotion.charts(ctx), *coverage.charts(ctx)],
         "outcomes": outcome_charts(ctx),
     }
@@ -393,6 +414,7 @@ def figure_groups(ctx: Context) -> list[dict[str, Any]]:
 
 def pages(ctx: Context) -> Iterator[GeneratedPage]:
     sections = page_charts(ctx)
+    catalogue = catalogue_charts(ctx)
     sources = list({f.source: ctx.cat.sources[f.source] for f in ctx.cat.figures.values()}.values())
     yield GeneratedPage(
         URI,
@@ -401,6 +423,10 @@ def pages(ctx: Context) -> Iterator[GeneratedPage]:
             URI.replace("/index.md", "_index.md.j2"),
             URI,
             figures={name: [figure_href(ctx, c, URI) for c in charts] for name, charts in sections.items()},
+            catalogue=[
+                (figure_href(ctx, c, URI), facet_links(ctx, name, URI) if name else [])
+                for c, name in catalogue
+            ],
             groups=figure_groups(ctx),
             sources=sources,
             n_figures=len(ctx.cat.figures),

@@ -219,7 +219,9 @@ def _spec(chart: Chart) -> tuple[dict[str, Any], int, int]:
         "titlePadding": 6,
     }
     if all_int:
-        x_axis |= {"format": "d", "tickMinStep": 1}
+        # Explicit whole-number ticks: with a small maximum, Vega's own ticks fall on halves
+        # and "d" printed them twice ("0 1 1 2 2").
+        x_axis |= {"format": "d", "values": _int_ticks(int(lo), int(hi))}
     x = {"field": "v", "type": "quantitative", "scale": {"domain": [lo, hi], "nice": False}, "axis": x_axis}
     bar_enc: dict[str, Any] = {
         "x": x,
@@ -326,6 +328,21 @@ def _spec(chart: Chart) -> tuple[dict[str, Any], int, int]:
         },
     }
     return spec, WIDTH, top + plot_h + BOTTOM
+
+
+def _int_ticks(lo: int, hi: int, most: int = 5) -> list[int]:
+    """At most ``most`` whole-number ticks at a 1-2-5 step, covering 0 and the domain."""
+    step = 1
+    while (hi - lo) / step > most - 1:
+        step = _next_step(step)
+    first = -(-lo // step) * step
+    return list(range(first, hi + 1, step))
+
+
+def _next_step(step: int) -> int:
+    """1, 2, 5, 10, 20, 50, ..."""
+    scale = 10 ** (len(str(step)) - 1)
+    return {1: 2, 2: 5, 5: 10}[step // scale] * scale
 
 
 _NS = "http://www.w3.org/2000/svg"

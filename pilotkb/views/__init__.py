@@ -27,7 +27,7 @@ from . import (
 from .base import Context, GeneratedPage
 
 FAMILIES = (records, browse, collections, coverage, promotion, about, downloads, glossary, stats)
-FILE_FAMILIES = (listdata,)
+FILE_FAMILIES = (listdata, stats, promotion, coverage)
 
 __all__ = ["FAMILIES", "GeneratedPage", "Views"]
 

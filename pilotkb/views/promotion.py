@@ -6,6 +6,9 @@ from __future__ import annotations
 from collections.abc import Iterator
 from typing import Any
 
+import pandas as pd
+
+from ..charts import Chart, chart_csv_path, chart_files, render_figure
 from ..model import AdopterLevel, EventKind, InstrumentKind
 from .base import Context, GeneratedPage
 
@@ -64,6 +67,87 @@ def events_by_kind(ctx: Context) -> list[dict[str, Any]]:
     return out
 
 
+def adoption_frame(ctx: Context) -> pd.DataFrame:
+    """One row per adoption: the experience, the adopting body's level and the instrument."""
+    return pd.DataFrame(
+        [
+            {
+                "experience": r["experience"].id,
+                "level": r["level"] or UNSTATED,
+                "instrument": r["adoption"].instrument.value,
+            }
+            for r in adoption_rows(ctx)
+        ],
+        columns=["experience", "level", "instrument"],
+    )
+
+
+def _counted(series: pd.Series, order: list[str]) -> list[tuple[str, int]]:
+    """Counts of the values in ``order`` (ties keep that order), largest first, zeros left out."""
+    counts = series.value_counts()
+    rows = [(label, int(counts.get(label, 0))) for label in order]
+    return sorted((r for r in rows if r[1]), key=lambda r: -r[1])
+
+
+def level_chart(ctx: Context) -> Chart:
+    df = adoption_frame(ctx)
+    order = [m.value for m in AdopterLevel] + [UNSTATED]
+    per = df.groupby("level").agg(adoptions=("experience", "size"), experiences=("experience", "nunique"))
+    per = per.reindex(order, fill_value=0)
+    rows = [(label, int(r.adoptions), int(r.experiences)) for label, r in per.iterrows()]
+    rows = [r for r in rows if r[0] != UNSTATED or r[1]]
+    top = [f"{label} {n} 次" for label, n, _ in rows if n]
+    return Chart(
+        id="adoptions-by-level",
+        title="经验被采纳、推广的次数，按采纳机关层级",
+        description=f"来源写明 {len(df)} 次上级采纳或推广：{'、'.join(top) or '暂无'}。",
+        x_label="次数",
+        y_label="采纳机关层级",
+        rows=rows,
+        kind="grouped",
+        series=("采纳次数", "涉及经验"),
+    )
+
+
+def instrument_chart(ctx: Context) -> Chart:
+    rows = _counted(adoption_frame(ctx)["instrument"], [m.value for m in InstrumentKind])
+    return Chart(
+        id="adoptions-by-instrument",
+        title="采纳、推广所用的载体",
+        description="按载体类别计的采纳、推广次数："
+        + "、".join(f"{label} {n} 次" for label, n in rows)
+        + "（仅列出用到的载体）。",
+        x_label="次数",
+        y_label="载体",
+        rows=rows,
+        unit="次",
+    )
+
+
+def events_chart(ctx: Context) -> Chart:
+    kinds = pd.Series([ev.kind.value for ev in ctx.cat.events.values()], dtype="object")
+    rows = _counted(kinds, [m.value for m in EventKind])
+    return Chart(
+        id="events-by-kind",
+        title="推广活动，按类别",
+        description=f"本库收录推广活动 {len(kinds)} 场："
+        + "、".join(f"{label} {n} 场" for label, n in rows)
+        + "。",
+        x_label="活动数（场）",
+        y_label="类别",
+        rows=rows,
+        unit="场",
+    )
+
+
+def charts(ctx: Context) -> list[Chart]:
+    return [level_chart(ctx), instrument_chart(ctx), events_chart(ctx)]
+
+
+def files(ctx: Context) -> dict[str, bytes]:
+    return chart_files(charts(ctx))
+
+
 def _slug(label: str | None) -> str:
     names = {m.value: m.name for m in AdopterLevel}
     return f"level-{names[label]}" if label else "level-unstated"
@@ -71,6 +155,7 @@ def _slug(label: str | None) -> str:
 
 def pages(ctx: Context) -> Iterator[GeneratedPage]:
     levels = by_level(ctx)
+    csv = {c.id: ctx.href(URI, "index.md") + chart_csv_path(c) for c in charts(ctx)}
     body = ctx.render(
         "promotion_index.md.j2",
         URI,
@@ -81,6 +166,8 @@ def pages(ctx: Context) -> Iterator[GeneratedPage]:
         events=events_by_kind(ctx),
         total=len(ctx.cat.experiences),
         adoptions=sum(len(g["adoptions"]) for g in levels),
+        charts={c.id: render_figure(c, csv[c.id]) for c in charts(ctx)},
+        csv=csv,
     )
     yield GeneratedPage(
         URI,

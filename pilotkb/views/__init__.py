@@ -11,11 +11,25 @@ from typing import Any
 
 from ..catalog import Catalog
 from ..settings import Settings
-from . import about, blocks, browse, collections, coverage, downloads, listdata, promotion, records, stats
+from . import (
+    about,
+    blocks,
+    browse,
+    bulletins,
+    changes,
+    collections,
+    coverage,
+    downloads,
+    feeds,
+    listdata,
+    promotion,
+    records,
+    stats,
+)
 from .base import Context, GeneratedPage
 
-FAMILIES = (records, browse, collections, coverage, promotion, about, downloads, stats)
-FILE_FAMILIES = (listdata,)
+FAMILIES = (records, browse, collections, coverage, promotion, about, downloads, stats, changes, bulletins)
+FILE_FAMILIES = (listdata, feeds)
 
 __all__ = ["FAMILIES", "GeneratedPage", "Views"]
 

@@ -135,12 +135,15 @@ def error_page(message: str) -> str:
     """A page listing the validator's messages (escaped), for `mkdocs serve`."""
     lines = [line for line in message.splitlines() if line.strip()]
     head, problems = lines[0], lines[1:]
+    # DataError.report() ends with a count line ("共 N 处问题；…"): a sentence, not an item
+    tail = problems.pop() if problems and problems[-1].startswith("共 ") else ""
     items = "\n".join(f"<li><code>{html.escape(line)}</code></li>" for line in problems)
     body = (
         '<div class="kb-data-error" role="alert">\n'
         '<h1 class="kb-title">数据有错误，预览暂停</h1>\n'
         f"<p>{html.escape(head)}</p>\n"
         f'<ol class="kb-data-error__list">\n{items}\n</ol>\n'
+        f"<p>{html.escape(tail)}</p>\n"
         "<p>改正数据文件并保存后，本页会自动刷新，显示改正后的网站。"
         "也可以在终端运行 <code>scripts/kb check</code> 查看同样的提示。</p>\n"
         "</div>\n"

@@ -327,3 +327,20 @@ def test_without_git_the_build_says_so_once_and_pages_say_plainly(tmp_path):
     assert not doc(site, "pilots/river/").xpath('//p[@class="kb-changed"]')
     changes = text(doc(site, "changes/").xpath('//p[@class="kb-none"]')[0])
     assert "不在 git 仓库中" in changes and "没有更新记录" in changes
+
+
+def test_bulletin_date_setting_accepts_dates_as_yaml_reads_them_and_refuses_others():
+    from pilotkb.errors import DataError
+    from pilotkb.settings import Settings
+
+    raw = yaml.safe_load("bulletin_date: 2024-05-15\ndata_date: 2017\nhistory_commits: 0\n")
+    s = Settings.from_mapping(raw)
+    assert (s.bulletin_date, s.data_date, s.history_commits) == ("2024-05-15", "2017", 0)
+    with pytest.raises(DataError) as err:
+        Settings.from_mapping({"bulletin_date": "2024-02-30", "feed_entries": 0})
+    report = err.value.report()
+    assert (
+        "extra.kb: bulletin_date: 日期不对（'2024-02-30'）；允许：git、留空，或 2017、2017-12、2017-12-31"
+        in report
+    )
+    assert "extra.kb: feed_entries: 应为正整数，实际是 0" in report

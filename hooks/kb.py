@@ -2,7 +2,9 @@
 
 from pilotkb import mkdocs_adapter as kb
 
+on_startup = kb.on_startup
 on_config = kb.on_config
 on_files = kb.on_files
+on_page_context = kb.on_page_context
 on_serve = kb.on_serve
 on_post_build = kb.on_post_build

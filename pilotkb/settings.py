@@ -5,10 +5,39 @@ Set them in ``mkdocs.yml`` under ``extra: kb:``; anything not set takes its defa
 
 from __future__ import annotations
 
+import datetime as _dt
 from dataclasses import dataclass, fields
 from typing import Any
 
 from .errors import DataError, Problem
+from .model import DATE_RE
+
+# settings holding a date: YAML reads 2017-12-31 as a date and 2017 as a number
+DATE_SETTINGS = ("data_date", "bulletin_date")
+# integer settings where 0 means "off"
+ZERO_ALLOWED = ("history_commits",)
+
+
+def _date_text(value: Any) -> str | None:
+    if isinstance(value, bool):
+        return None
+    if isinstance(value, _dt.date | int):
+        return value.isoformat() if isinstance(value, _dt.date) else str(value)
+    if value is None:
+        return ""
+    return value.strip() if isinstance(value, str) else None
+
+
+def _real_date(value: str) -> bool:
+    m = DATE_RE.fullmatch(value)
+    if not m:
+        return False
+    y, mo, d = (int(x) if x else 1 for x in m.groups())
+    try:
+        _dt.date(y, mo, d)
+    except ValueError:
+        return False
+    return True
 
 
 @dataclass(frozen=True)
@@ -29,13 +58,22 @@ class Settings:
     """是否生成开放数据下载文件（JSON、CSV、Excel 工作簿、SQLite 数据库、数据包说明）。"""
 
     history_commits: int = 100
-    """读取数据文件最近多少次提交的修改记录（各记录页的修改记录、更新记录页、订阅源）；读取一次，成本有上限。"""
+    """读取数据文件最近多少次提交的修改记录（各记录页的修改记录、更新记录页、订阅源）；读取一次，成本有上限。0 表示不读取，页面注明没有修改记录。"""
 
     licence: str = "CC-BY-4.0"
     """开放数据的许可协议（SPDX 标识，如 CC-BY-4.0 即“署名 4.0 国际”、CC0-1.0）；写入每个下载文件、数据包说明和数据下载页。"""
 
     data_date: str = "git"
     """数据日期，写入下载文件与引用：git 表示数据文件最后一次提交的日期；也可写 2017、2017-12 或 2017-12-31；无从得知时显示“未公开”。"""
+
+    bulletin_date: str = "git"
+    """督导通报的统计截止日：git（或留空）表示数据文件最后一次提交的日期；也可写 2017-12-31（只写年份或年月的，按该年或该月最后一天计）。不取构建时的当天日期，同一份数据每次构建结果相同。"""
+
+    bulletin_months: int = 12
+    """督导通报最多生成最近多少个月（每月一期）。"""
+
+    feed_entries: int = 50
+    """每个订阅源（Atom、RSS）最多收录的条目数。"""
 
     @classmethod
     def from_mapping(cls, raw: Any, where: str = "mkdocs.yml") -> Settings:
@@ -52,14 +90,28 @@ class Settings:
                     Problem(where, 1, "extra.kb", str(key), "未知设置；允许：" + "、".join(known))
                 )
                 continue
+            if key in DATE_SETTINGS:
+                value = _date_text(value)
+                if value is None or not (value in ("", "git") or _real_date(value)):
+                    problems.append(
+                        Problem(
+                            where,
+                            1,
+                            "extra.kb",
+                            key,
+                            f"日期不对（{raw[key]!r}）；允许：git、留空，或 2017、2017-12、2017-12-31",
+                        )
+                    )
+                    continue
             expected = type(f.default)
             if not isinstance(value, expected) or (expected is int and isinstance(value, bool)):
                 problems.append(
                     Problem(where, 1, "extra.kb", key, f"类型不对（{value!r}）；允许：{expected.__name__}")
                 )
                 continue
-            if expected is int and value < 1:
-                problems.append(Problem(where, 1, "extra.kb", key, f"应为正整数，实际是 {value}"))
+            if expected is int and value < (0 if key in ZERO_ALLOWED else 1):
+                least = "0 或正整数" if key in ZERO_ALLOWED else "正整数"
+                problems.append(Problem(where, 1, "extra.kb", key, f"应为{least}，实际是 {value}"))
                 continue
             values[key] = value
         if problems:

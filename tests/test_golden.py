@@ -32,7 +32,7 @@ PAGES = [
 @pytest.fixture(scope="module")
 def generated() -> dict[str, str]:
     cat = load_catalog(HERE / "fixtures" / "golden" / "pilots.yaml")
-    return {p.src_uri: p.markdown() for p in generate(cat, Settings(page_size=1))}
+    return {p.src_uri: p.markdown() for p in generate(cat, Settings(page_size=1, history_commits=0))}
 
 
 @pytest.mark.parametrize("uri", PAGES)

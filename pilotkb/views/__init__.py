@@ -15,9 +15,12 @@ from . import (
     about,
     blocks,
     browse,
+    bulletins,
+    changes,
     collections,
     coverage,
     downloads,
+    feeds,
     glossary,
     listdata,
     promotion,
@@ -26,8 +29,20 @@ from . import (
 )
 from .base import Context, GeneratedPage
 
-FAMILIES = (records, browse, collections, coverage, promotion, about, downloads, glossary, stats)
-FILE_FAMILIES = (listdata, stats, promotion, coverage)
+FAMILIES = (
+    records,
+    browse,
+    collections,
+    coverage,
+    promotion,
+    about,
+    downloads,
+    glossary,
+    stats,
+    changes,
+    bulletins,
+)
+FILE_FAMILIES = (listdata, stats, promotion, coverage, feeds)
 
 __all__ = ["FAMILIES", "GeneratedPage", "Views"]
 

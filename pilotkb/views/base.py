@@ -60,6 +60,8 @@ class Context:
     @cached_property
     def history(self) -> History:
         """The data file's change log, read once (empty, with a message, without git)."""
+        if self.settings.history_commits == 0:
+            return History(message="没有读取修改记录：设置 history_commits 为 0。")
         return read_history(self.cat.path, self.settings.history_commits)
 
     @cached_property

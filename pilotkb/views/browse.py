@@ -6,6 +6,7 @@ from collections.abc import Iterator
 from typing import Any
 
 from ..facets import FACETS, UNKNOWN, year
+from . import feeds
 from .base import Context, GeneratedPage, paged_title
 
 ALL_URI = "browse/all.md"
@@ -46,4 +47,6 @@ def _paginated(
             facet_options=ctx.facet_options if facet is None else None,
             **pager,
         )
+        if facet is not None:
+            body += feeds.subscribe_block(ctx, here, "订阅本分类动态")
         yield GeneratedPage(here, paged_title(title, n), body, "list", f"{title}，共 {len(pilots)} 项试点")

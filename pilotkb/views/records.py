@@ -10,6 +10,7 @@ from ..opendata import SITE_NAME
 from ..registry import REGISTRY
 from ..render import title
 from ..urls import dest_url
+from . import changes, feeds
 from .base import Context, GeneratedPage
 
 
@@ -20,6 +21,7 @@ def pages(ctx: Context) -> Iterator[GeneratedPage]:
             continue
         for rec in cat.records[coll].values():
             here = c.uri(rec.id)
+            log = changes.record_context(ctx, coll, rec.id, here)
             body = ctx.render(
                 c.template,
                 here,
@@ -30,7 +32,11 @@ def pages(ctx: Context) -> Iterator[GeneratedPage]:
                 updates=sorted(getattr(rec, "updates", []), key=lambda u: u.date or "", reverse=True),
                 year=year(rec) if coll == "pilots" else None,
                 settings_page_size=ctx.settings.page_size,
+                changed=log["changed"],
             )
+            if coll == "areas":
+                body += feeds.subscribe_block(ctx, here, "订阅本地区动态")
+            body += ctx.render("record_history.md.j2", here, **log)
             body += citation(ctx, coll, rec, here)
             yield GeneratedPage(here, title(coll, rec), body, coll, ctx.describe(coll, rec))
 

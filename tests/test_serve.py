@@ -1,0 +1,110 @@
+"""`mkdocs serve` with bad data: the reader's browser shows the messages, then the fixed site.
+
+A real ``mkdocs serve`` runs on a free port in a copy of the project; the data file is broken
+and fixed while it runs, and the served page is polled as a browser's reload would fetch it.
+``mkdocs build`` of the same broken data still fails with the same message.
+"""
+
+from __future__ import annotations
+
+import re
+import socket
+import subprocess
+import sys
+import time
+import urllib.error
+import urllib.request
+from pathlib import Path
+
+import pytest
+
+from .conftest import ENV, FIXTURES, build, make_project
+
+GOOD = (FIXTURES / "golden" / "pilots.yaml").read_text(encoding="utf-8")
+# a status no one allows, written like markup: it must reach the page as text
+BAD = GOOD.replace("    status: 推进中\n", "    status: <b>推进了</b>\n", 1)
+BAD_LINE = next(n for n, line in enumerate(BAD.splitlines(), 1) if "<b>推进了</b>" in line)
+
+
+def free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+def fetch(url: str) -> str:
+    try:
+        with urllib.request.urlopen(url, timeout=30) as r:
+            return r.read().decode("utf-8")
+    except urllib.error.HTTPError as e:
+        return e.read().decode("utf-8", "replace")
+    except (urllib.error.URLError, ConnectionError, TimeoutError):
+        return ""
+
+
+def poll(url: str, ok, seconds: float = 120) -> str:
+    end = time.monotonic() + seconds
+    body = ""
+    while time.monotonic() < end:
+        body = fetch(url)
+        if ok(body):
+            return body
+        time.sleep(0.5)
+    raise AssertionError(f"{url} never showed what was expected; last body:\n{body[-2000:]}")
+
+
+@pytest.fixture
+def project(tmp_path: Path) -> Path:
+    source = (FIXTURES / "golden" / "source.txt").read_text(encoding="utf-8")
+    return make_project(tmp_path / "p", GOOD, {"source.txt": source})
+
+
+def is_normal(body: str) -> bool:
+    return '<h1 class="kb-title">河长制</h1>' in body and "kb-data-error" not in body
+
+
+def test_bad_data_while_serving_shows_the_messages_then_the_fixed_page(project: Path):
+    port = free_port()
+    proc = subprocess.Popen(
+        [sys.executable, "-m", "mkdocs", "serve", "--strict", "-a", f"127.0.0.1:{port}"],
+        cwd=project,
+        env=ENV,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.PIPE,
+        text=True,
+    )
+    data = project / "data" / "pilots.yaml"
+    page = f"http://127.0.0.1:{port}/pilots/river-chief/"
+    try:
+        poll(page, is_normal)
+        data.write_text(BAD, encoding="utf-8")
+        body = poll(page, lambda b: "kb-data-error" in b)
+        message = re.search(r"<li><code>(data/pilots\.yaml:\d+: [^<]*)</code></li>", body)
+        assert message, body[-3000:]
+        assert message.group(1).startswith(f"data/pilots.yaml:{BAD_LINE}: river-chief: status: ")
+        assert "&lt;b&gt;推进了&lt;/b&gt;" in message.group(1)  # escaped, not markup
+        assert "<b>推进了</b>" not in body
+        assert "livereload" in body  # MkDocs' reload script: the page reloads when the data is fixed
+        # every page of the site shows it, the home page and the generated lists too
+        for other in ("", "browse/all/", "changes/"):
+            assert "kb-data-error" in fetch(f"http://127.0.0.1:{port}/{other}"), other
+        data.write_text(GOOD, encoding="utf-8")
+        poll(page, is_normal)
+    finally:
+        proc.terminate()
+        try:
+            _, err = proc.communicate(timeout=30)
+        except subprocess.TimeoutExpired:
+            proc.kill()
+            _, err = proc.communicate()
+    assert "Traceback" not in err, err[-3000:]
+    assert "An error happened during the rebuild" not in err
+
+
+def test_build_still_fails_on_the_same_bad_data(project: Path):
+    (project / "data" / "pilots.yaml").write_text(BAD, encoding="utf-8")
+    result = build(project)
+    assert result.returncode != 0
+    assert f"data/pilots.yaml:{BAD_LINE}: river-chief: status: " in result.stderr
+    assert "Traceback" not in result.stderr
+    assert not (project / "site" / "pilots").exists()

@@ -42,6 +42,7 @@ from .catalog import Catalog
 from .facets import FACETS
 from .history import ADDED, REMOVED, Change, History
 from .model import DATE_RE
+from .registry import REGISTRY
 from .urls import dest_url, record_anchor, record_uri
 
 CST = _dt.timezone(_dt.timedelta(hours=8))
@@ -51,26 +52,7 @@ DEFAULT_LIMIT = 50
 ATOM, RSS = "application/atom+xml", "application/rss+xml"
 FORMAT_LABEL = {"atom": "Atom", "rss": "RSS"}
 
-_NAME_FIELD = {
-    "pilots": "name",
-    "areas": "name",
-    "experiences": "title",
-    "events": "title",
-    "sources": "title",
-    "figures": "label",
-    "evaluations": "subject",
-    "coverage": "outlet",
-}
-_KIND = {
-    "pilots": "试点",
-    "experiences": "经验",
-    "coverage": "报道",
-    "events": "活动",
-    "areas": "地区",
-    "sources": "来源",
-    "evaluations": "评估",
-    "figures": "数字",
-}
+_KIND = {name: c.label for name, c in REGISTRY.items()}
 # characters XML 1.0 does not allow (lxml refuses them): dropped from data text
 _NOT_XML = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff]")
 
@@ -121,9 +103,7 @@ def _name(cat: Catalog, coll: str, rid: str) -> str | None:
     rec = getattr(cat, coll).get(rid)
     if rec is None:
         return None
-    if coll == "coverage":
-        return rec.outlet + (f"《{rec.column}》" if rec.column else "")
-    return str(getattr(rec, _NAME_FIELD[coll]))
+    return REGISTRY[coll].title_of(rec)
 
 
 # --- entries ----------------------------------------------------------------------------

@@ -427,7 +427,7 @@ def _diff_versions(old: _Snapshot, new: _Snapshot, commit: dict[str, str]) -> li
 
 # --- field-level differences --------------------------------------------------------------
 
-_NAME_FIELDS = ("name", "title", "label", "outlet", "evaluator")
+_NAME_FIELDS = ("name", "title", "label", "outlet", "term", "evaluator")
 # fields of list items that say what the item is (the quote and source are left out)
 _ITEM_SKIP = {"source", "quote"}
 

@@ -336,9 +336,13 @@ def feed_links(
 
 
 def feed_link_tags(links: Iterable[FeedLink]) -> Markup:
-    """``<link rel="alternate" …>`` tags for autodiscovery, every value escaped."""
+    """``<link rel="alternate feed" …>`` tags for autodiscovery, every value escaped.
+
+    Not a bare ``rel="alternate"``: Material reads every ``link[rel=alternate]`` as a language
+    version of the site and fetches a ``sitemap.xml`` beside it (a 404 per feed folder).
+    Feed readers look for the ``alternate`` token with a feed type, which this keeps."""
     return Markup("\n").join(
-        Markup('<link rel="alternate" type="{}" title="{}" href="{}">').format(
+        Markup('<link rel="alternate feed" type="{}" title="{}" href="{}">').format(
             escape(x.type), escape(x.title), escape(x.href)
         )
         for x in links

@@ -164,4 +164,4 @@ def test_feed_links_for_autodiscovery(repo):
     }
     tags = str(feed_link_tags(feed_links("index.md", cat, None, site_name='<b>"库')))
     assert "<b>" not in tags and "&lt;b&gt;&#34;库" in tags
-    assert tags.count('rel="alternate"') == 2
+    assert tags.count('rel="alternate feed"') == 2

@@ -11,6 +11,7 @@ from __future__ import annotations
 import datetime as dt
 import filecmp
 import posixpath
+import re
 import shutil
 from pathlib import Path
 from urllib.parse import urldefrag, urlsplit
@@ -79,7 +80,8 @@ def make_repo(root: Path) -> Repo:
     for name in ("docs", "hooks", "overrides"):
         shutil.copytree(ROOT / name, root / name)
     config = (ROOT / "mkdocs.yml").read_text(encoding="utf-8")
-    config = config.replace("site_name: 试点经验库\n", f"site_name: 试点经验库\nsite_url: {SITE_URL}\n", 1)
+    config, n = re.subn(r"^site_url: .*$", f"site_url: {SITE_URL}", config, count=1, flags=re.M)
+    assert n == 1
     config = config.replace(
         "    page_size: 50\n", f"    page_size: {PAGE_SIZE}\n    bulletin_date: {REF.isoformat()}\n", 1
     )
@@ -226,7 +228,10 @@ def test_every_feed_is_valid(sites):
 def test_pages_announce_their_feeds_in_head(sites):
     def alternates(url: str) -> dict[str, str]:
         page = doc(sites["a"], url)
-        return {ln.get("href"): ln.get("type") for ln in page.xpath('//head/link[@rel="alternate"]')}
+        return {
+            ln.get("href"): ln.get("type")
+            for ln in page.xpath('//head/link[contains(concat(" ", @rel, " "), " alternate ")]')
+        }
 
     for url in ("", "pilots/river/", "changes/", "bulletins/2024-05/", "about/data/"):
         links = alternates(url)

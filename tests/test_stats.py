@@ -30,6 +30,7 @@ COLLECTION_LABELS = {
     "events": "活动",
     "evaluations": "评估",
     "figures": "数字",
+    "terms": "名词",
 }
 
 

@@ -5,13 +5,18 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
+from pypinyin import lazy_pinyin
+
 from .base import Context, GeneratedPage
 
 URI = "glossary/index.md"
 
 
 def pages(ctx: Context) -> Iterator[GeneratedPage]:
-    terms = sorted(ctx.cat.records["terms"].values(), key=lambda t: t.term)
+    # in pinyin order, as a Chinese reader looks a word up (PM2.5 after P)
+    terms = sorted(
+        ctx.cat.records["terms"].values(), key=lambda t: ([w.lower() for w in lazy_pinyin(t.term)], t.term)
+    )
     yield GeneratedPage(
         URI,
         "名词解释",

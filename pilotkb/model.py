@@ -112,6 +112,10 @@ Quotes = Annotated[
     Field(min_length=1, description=_QUOTE_DOC),
 ]
 Text = Annotated[str, Field(min_length=1)]
+Period = Annotated[
+    str | None,
+    Field(description="时间，按原文写法，如“今年4月份”“2016年以来”（原文没有确切日期时填写）"),
+]
 
 
 class Level(StrEnum):
@@ -241,9 +245,7 @@ class Metric(Cited):
 
 class Update(Cited):
     date: PartialDate | None = Field(None, description="进展日期")
-    period: str | None = Field(
-        None, description="时间，按原文写法，如“今年4月份”“2016年以来”（原文没有确切日期时填写）"
-    )
+    period: Period = None
     text: Text = Field(description="进展内容")
 
 
@@ -281,9 +283,7 @@ class Adoption(Cited):
     instrument: InstrumentKind = Field(description="载体类别")
     instrument_title: str | None = Field(None, description="载体名称，如文件标题")
     date: PartialDate | None = Field(None, description="时间")
-    period: str | None = Field(
-        None, description="时间，按原文写法，如“今年4月份”“2016年以来”（原文没有确切日期时填写）"
-    )
+    period: Period = None
     replicated_in: list[str] = Field(default_factory=list, description="推广复制到的地方")
 
 
@@ -302,9 +302,7 @@ class Coverage(Record):
     outlet: Text = Field(description="媒体")
     column: str | None = Field(None, description="栏目或节目")
     date: PartialDate | None = Field(None, description="刊发日期")
-    period: str | None = Field(
-        None, description="时间，按原文写法，如“今年4月份”“2016年以来”（原文没有确切日期时填写）"
-    )
+    period: Period = None
     title: str | None = Field(None, description="报道标题")
     link: Url | None = Field(None, description="链接（已知时）")
     covers: Text = Field(description="报道内容")
@@ -318,9 +316,7 @@ class Event(Record):
     title: Text = Field(description="活动名称")
     kind: EventKind = Field(description="类别")
     date: PartialDate | None = Field(None, description="日期")
-    period: str | None = Field(
-        None, description="时间，按原文写法，如“今年4月份”“2016年以来”（原文没有确切日期时填写）"
-    )
+    period: Period = None
     place: str | None = Field(None, description="地点")
     organiser: str | None = Field(None, description="主办或组织方")
     scale: str | None = Field(None, description="规模，按原文写法，如“459人次”“36次”")
@@ -333,9 +329,7 @@ class Evaluation(Record):
     evaluator: Text = Field(description="评估机构")
     subject: Text = Field(description="评估对象")
     date: PartialDate | None = Field(None, description="评估时间")
-    period: str | None = Field(
-        None, description="时间，按原文写法，如“今年4月份”“2016年以来”（原文没有确切日期时填写）"
-    )
+    period: Period = None
     method: str | None = Field(None, description="方法")
     questionnaires: str | None = Field(None, description="问卷数，按原文写法")
     satisfaction: str | None = Field(None, description="满意度，按原文写法")

@@ -215,6 +215,7 @@ class _Reader:
             raise _Leave  # empty block or blank first line: the full loader decides
         content: list[str] = []
         blank = False
+        last = i
         while i < n:
             line = lines[i]
             stripped = line.lstrip(" ")
@@ -229,6 +230,9 @@ class _Reader:
                 raise _Leave  # more-indented lines or blank lines inside: YAML folds them specially
             else:
                 content.append(line[width:])
+                last = i
             i += 1
         self.i = i
+        if last == n - 1:
+            end = ""  # the file ends without a line break after the block's last line
         return join.join(content) + end

@@ -57,10 +57,14 @@ def read(text: str) -> Any | None:
         return None
 
 
-def _plain(value: str) -> Any:
+def _plain(value: str, seen: dict[str, Any] | None = None) -> Any:
     """A plain scalar, typed as PyYAML types it; leaves on a tag the full loader refuses."""
     if value[:1] not in _RESOLVED_FIRST:
         return value
+    if seen is not None:
+        if value not in seen:  # keys such as "name" and years repeat on every record
+            seen[value] = _plain(value)
+        return seen[value]
     tag = _resolver.resolve(yaml.ScalarNode, value, (True, False))
     if tag == _STR or tag == _TIMESTAMP:
         return value  # dates stay as written, like the full loader
@@ -76,12 +80,12 @@ def _plain(value: str) -> Any:
     return _constructor.construct_yaml_float(node)
 
 
-def _plain_word(word: str) -> Any:
+def _plain_word(word: str, seen: dict[str, Any]) -> Any:
     """One item of a one-line flow list ``[a, b]``."""
     word = word.strip(" ")
     if not word or word[0] in _NOT_PLAIN_START or ":" in word or (word[0] == "-" and word[1:2] in ("", " ")):
         raise _Leave
-    return _plain(word)
+    return _plain(word, seen)
 
 
 class _Reader:
@@ -89,6 +93,7 @@ class _Reader:
         self.lines = lines
         self.i = 0  # index of the current line
         self.n = len(lines)
+        self.seen: dict[str, Any] = {}  # plain scalar -> its value
 
     # --- lines --------------------------------------------------------------------------
 
@@ -128,7 +133,7 @@ class _Reader:
             m = _KEY.fullmatch(body)
             if m is None or len(m.group(1)) > 200:
                 raise _Leave
-            key = _plain(m.group(1))
+            key = _plain(m.group(1), self.seen)
             if not isinstance(key, str) or key in out:
                 raise _Leave  # a key YAML reads as a number or true/false, or a duplicate
             out[key] = self.value(m.group(2), indent)
@@ -190,7 +195,7 @@ class _Reader:
             inner = m.group(1)
             if not inner.strip(" "):
                 return []
-            return [_plain_word(w) for w in inner.split(",")]
+            return [_plain_word(w, self.seen) for w in inner.split(",")]
         if first in "|>":
             return self.block_scalar(rest, indent)
         if first in _NOT_PLAIN_START or (first == "-" and rest[1:2] in ("", " ")):
@@ -201,7 +206,7 @@ class _Reader:
         rest = rest.rstrip(" ")
         if ": " in rest or rest[-1] == ":":
             raise _Leave
-        return _plain(rest)
+        return _plain(rest, self.seen)
 
     def block_scalar(self, header: str, indent: int) -> str:
         join, end = _BLOCK_HEADERS.get(header.rstrip(" "), (None, None))

@@ -31,6 +31,7 @@ _FLOW = re.compile(r"\[([^\[\]{}#'\"]*)\](?: +#.*)? *")
 _BLOCK_HEADERS = {">-": (" ", ""), ">": (" ", "\n"), "|-": ("\n", ""), "|": ("\n", "\n")}
 # First characters a plain scalar may not start with here (YAML indicators; "-" is checked apart).
 _NOT_PLAIN_START = set("?:,[]{}#&*!|>'\"%@`")
+_NOT_SIMPLE_START = _NOT_PLAIN_START | {"-"}
 
 _resolver = yaml.resolver.Resolver()
 _RESOLVED_FIRST = set(yaml.resolver.Resolver.yaml_implicit_resolvers)
@@ -94,6 +95,7 @@ class _Reader:
         self.i = 0  # index of the current line
         self.n = len(lines)
         self.seen: dict[str, Any] = {}  # plain scalar -> its value
+        self.keys: dict[str, str] = {}  # key as written -> key
 
     # --- lines --------------------------------------------------------------------------
 
@@ -127,22 +129,57 @@ class _Reader:
             return self.sequence(indent)
         return self.mapping(indent, body)
 
+    def key(self, word: str) -> str:
+        """A mapping key as YAML reads it; leaves on keys read as numbers, true/false or null."""
+        key = self.keys.get(word)
+        if key is None:
+            key = _plain(word, self.seen)
+            if not isinstance(key, str) or len(word) > 200:
+                raise _Leave
+            self.keys[word] = key
+        return key
+
     def mapping(self, indent: int, body: str) -> dict[str, Any]:
         out: dict[str, Any] = {}
+        lines, n, seen, match = self.lines, self.n, self.seen, _KEY.fullmatch
         while True:
-            m = _KEY.fullmatch(body)
-            if m is None or len(m.group(1)) > 200:
+            m = match(body)
+            if m is None:
                 raise _Leave
-            key = _plain(m.group(1), self.seen)
-            if not isinstance(key, str) or key in out:
-                raise _Leave  # a key YAML reads as a number or true/false, or a duplicate
-            out[key] = self.value(m.group(2), indent)
-            nxt = self.next_content()
-            if nxt < indent:
+            word, rest = m.groups()
+            key = self.key(word)
+            if key in out:
+                raise _Leave  # a duplicate key: the full loader reports it
+            if (
+                rest
+                and rest[0] not in _NOT_SIMPLE_START
+                and ": " not in rest
+                and " #" not in rest
+                and rest[-1] != " "
+            ):
+                # the common line "key: words", inline (same result as ``value``)
+                if rest[-1] == ":":
+                    raise _Leave
+                out[key] = _plain(rest, seen) if rest[0] in _RESOLVED_FIRST else rest
+                i = self.i + 1
+            else:
+                out[key] = self.value(rest, indent)
+                i = self.i
+            while i < n:  # to the next content line (``next_content``, inline)
+                line = lines[i]
+                body = line.lstrip(" ")
+                if body and body[0] != "#":
+                    break
+                i += 1
+            else:
+                self.i = n
                 return out
-            if nxt > indent:
+            self.i = i
+            here = len(line) - len(body)
+            if here < indent:
+                return out
+            if here > indent:
                 raise _Leave
-            body = self.lines[self.i][indent:]
 
     def sequence(self, indent: int) -> list[Any]:
         out: list[Any] = []
@@ -156,8 +193,19 @@ class _Reader:
             item = item.lstrip(" ")
             if item[:2] == "- " or item == "-":
                 raise _Leave  # a nested sequence on one line
-            if _KEY.fullmatch(item):
+            first = item[:1]
+            if first and first not in _NOT_SIMPLE_START and _KEY.fullmatch(item):
                 out.append(self.mapping(col, item))
+            elif (
+                first
+                and first not in _NOT_SIMPLE_START
+                and ": " not in item
+                and " #" not in item
+                and item[-1] not in " :"
+            ):
+                # the common item "- words", inline (same result as ``value``)
+                out.append(_plain(item, self.seen) if first in _RESOLVED_FIRST else item)
+                self.i += 1
             else:
                 out.append(self.value(item, indent, False))
             nxt = self.next_content()

@@ -54,7 +54,7 @@ def read(text: str) -> Any | None:
         return None
     try:
         return _Reader(text.split("\n")).document()
-    except _Leave:
+    except (_Leave, RecursionError):  # very deep nesting: the full loader decides too
         return None
 
 

@@ -137,6 +137,14 @@ SNIPPETS = [
     "# only a comment\n",
     "- a\n- b\n",
     ("k" * 1100) + ": v\n",
+    "a:\n- |\n x\n- b\n",
+    "a:\n  - >-\n    x\n    y\n",
+    "- |\n  x",
+    "a:\n  b: |\n  x\n",
+    "a:\n  b: >\n    x\n\n  c: 1\n",
+    "a: \"\"\nb: ''\n",
+    "a: [ ]\nb: [a , b]  # c\n",
+    "".join(" " * i + "k:\n" for i in range(3000)),  # deeper than Python's recursion limit
 ]
 
 

@@ -12,6 +12,7 @@ from __future__ import annotations
 import typing
 from collections.abc import Callable, Iterator, Mapping
 from dataclasses import dataclass, field
+from functools import cached_property
 from typing import Any
 
 from pydantic import BaseModel, ConfigDict, Field, create_model, field_validator
@@ -58,7 +59,7 @@ class Collection:
     def title_of(self, rec: Any) -> str:
         return self.namer(rec) if self.namer else str(getattr(rec, self.title_field))
 
-    @property
+    @cached_property  # asked for every record by cited_parts
     def cited_fields(self) -> tuple[str, ...]:
         """Fields holding nested items that rest on their own quote (metrics, updates …)."""
         return tuple(

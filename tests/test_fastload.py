@@ -1,0 +1,293 @@
+"""The quick path of validation gives exactly what the detailed path gives.
+
+``pilotkb.fastload.read`` reads the common case (the plain block style the data file is
+written in) without nodes or line numbers, and ``validate_file`` falls back to the detailed
+loader on anything it does not read or any problem a check finds. So: whenever the quick
+reader returns data it must be the detailed loader's data with the same types, and a file
+with problems must get the detailed path's messages.
+"""
+
+from __future__ import annotations
+
+import random
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from pilotkb import DataError, synth
+from pilotkb.fastload import read
+from pilotkb.load import load, loads
+from pilotkb.validate import SourceText, validate, validate_file
+
+from .conftest import ROOT
+
+BAD = Path(__file__).parent / "fixtures" / "bad"
+REAL = ROOT / "data" / "pilots.yaml"
+
+# Everything the quick reader handles, and its neighbours.
+RICH = """\
+# comment
+sources:
+- id: s
+  title: '示例 ''引号'' # 不是注释'
+  kind: "报告"
+  note: 值 # 注释
+  n: 12
+  f: 1.5
+  b: true
+  y: yes
+  z: ~
+  e:
+  d: 2017-04-15
+  o: 012
+  x: 1_000
+  s: 1:30
+  u: http://example.com/a?b=1&c=2#frag
+areas:
+  - id: linzi
+    name: 临淄区
+    tags: [a, b , 1, 2017-04, yes]
+    empty: []
+    summary: >-
+      第一行
+      第二行 # 不是注释
+    lit: |
+      行一
+      行二
+
+    folded: >
+      甲
+      乙
+    list:
+      - 一
+      - 二 # c
+      - 'q'
+      -   spaced: 1
+          more: 2
+      - k: v
+        nested:
+        - x
+        - y
+        other: [z]
+  - id: x
+    quote:
+    - 甲。乙。
+    - "丙"
+top: 　全角空格开头
+"""
+
+# Snippets where YAML is subtle: each must be left to the full loader or read identically.
+SNIPPETS = [
+    "a: b: c\n",
+    "a:\n  b: 1\n c: 2\n",
+    "a:\n  - 1\n   - 2\n",
+    'a: "abc\nb: 1\n',
+    "a: 'abc\nb: 1\n",
+    "a: [1, 2\nb: 1\n",
+    "a:\n\tb: 1\n",
+    "a: 1\na: 2\n",
+    "a:b\nc: 1\n",
+    "a: 1\n- b\n",
+    "a: 1\n---\nb: 2\n",
+    "a: b#c\n",
+    "a: @x\n",
+    "a: `x\n",
+    "a:\n  -\n",
+    "a: 1\n  b: 2\n",
+    "a: b\n  c\n",
+    "a:\n  b\n  c\n",
+    "a: >-\n  x\n  y\n\n  z\nb: 1\n",
+    "a: |\n  x\n   y\nb: 1\n",
+    "a: b\x07c\n",
+    "a: b\x85c\n",
+    "a: b\u2028c\n",
+    "a: b\r\nc: d\r\n",
+    "a: b\rc: d\n",
+    'a: "\\/\\N"\n',
+    "? a\n: b\n",
+    "a: {b: 1}\n",
+    "a:\n- - 1\n  - 2\n",
+    "a: b\ufeffc\n",
+    "a: !!str 1\n",
+    "a: &x 1\nb: *x\n",
+    "a b: 1\n",
+    "'a': 1\n",
+    "1: a\n",
+    "yes: a\n",
+    "a: =\n",
+    "<<: {a: 1}\n",
+    "a:\n- 1\n- 2\nb: 3\n",
+    "a:\n- # c\n- 2\n",
+    "a:\n- # c\n  b: 1\n",
+    "a: [b, *c]\n",
+    "a: [b:c]\n",
+    "a: [b, ]\n",
+    "a: [-b, - c]\n",
+    "a: |\n  x\n      \nb: 1\n",
+    "a: |\n  x",
+    "a: >-\n\n  x\n",
+    "a:",
+    "a: 'x' y\n",
+    "a: [x] y\n",
+    "a: 1e3\nb: 0o12\nc: .inf\nd: -.5\ne: 0b11\nf: 0x1F\ng: +1\n",
+    "%YAML 1.1\n---\na: 1\n",
+    "  a: 1\n",
+    "",
+    "# only a comment\n",
+    "- a\n- b\n",
+    ("k" * 1100) + ": v\n",
+    "a:\n- |\n x\n- b\n",
+    "a:\n  - >-\n    x\n    y\n",
+    "- |\n  x",
+    "a:\n  b: |\n  x\n",
+    "a:\n  b: >\n    x\n\n  c: 1\n",
+    "a: \"\"\nb: ''\n",
+    "a: [ ]\nb: [a , b]  # c\n",
+    "".join(" " * i + "k:\n" for i in range(3000)),  # deeper than Python's recursion limit
+]
+
+
+def typed(value: Any) -> Any:
+    """``value`` with every scalar's type spelt out (``True == 1`` must not pass)."""
+    if isinstance(value, dict):
+        return {typed(k): typed(v) for k, v in value.items()}
+    if isinstance(value, list):
+        return [typed(v) for v in value]
+    return (type(value).__name__, repr(value))
+
+
+def detailed(text: str) -> Any:
+    """The detailed loader's data, or a word saying it found a problem."""
+    try:
+        located = loads(text)
+    except DataError:
+        return "error"
+    return "problems" if located.problems else typed(located.data)
+
+
+def assert_same_or_left(text: str) -> bool:
+    quick = read(text)
+    if quick is not None:
+        assert typed(quick) == detailed(text), text[:500]
+    return quick is not None
+
+
+def test_rich_text_is_read_like_the_full_loader():
+    assert assert_same_or_left(RICH)
+
+
+@pytest.mark.parametrize("text", SNIPPETS)
+def test_subtle_yaml_is_left_to_the_full_loader_or_read_alike(text):
+    assert_same_or_left(text)
+
+
+@pytest.mark.parametrize("path", [REAL, *sorted(BAD.glob("*.yaml"))], ids=lambda p: p.name)
+def test_data_and_fixtures_are_read_like_the_full_loader(path):
+    assert_same_or_left(path.read_bytes().decode("utf-8-sig"))
+
+
+def test_the_files_as_written_take_the_quick_path(tmp_path):
+    """The real data and a synthetic catalogue are in the subset (else validation is slow)."""
+    assert read(REAL.read_text(encoding="utf-8")) is not None
+    text = synth.write(50, tmp_path).read_text(encoding="utf-8")
+    assert assert_same_or_left(text)
+
+
+def test_mutated_files_are_left_or_read_alike():
+    """Thousands of small edits of valid text: never a different reading."""
+    rng = random.Random(11)
+    inserts = [":", ": ", " #", "#", "-", "- ", "'", '"', "[", "]", "{", "&a ", "*a", "!", "!!str ", " "]
+    inserts += ["\t", ">", "|", ">-\n", "%", "@", "?", "? ", ",", "\\", "yes", "012", "1e3", "~", "<<"]
+    inserts += ["---", "\n", "\n  ", "\n\n", "|\n", "1:2", "2017-04-15", "\u3000", "[a, b]", "[]", "a: b"]
+    bases = [RICH, (BAD / "valid.yaml").read_text(encoding="utf-8"), REAL.read_text(encoding="utf-8")[:4000]]
+    read_quickly = 0
+    for base in bases:
+        lines = base.split("\n")
+        for _ in range(1500):
+            edited = list(lines)
+            for _ in range(rng.choice([1, 1, 2])):
+                i = rng.randrange(len(edited))
+                line, op = edited[i], rng.random()
+                if op < 0.6:
+                    at = rng.randrange(len(line) + 1)
+                    edited[i] = line[:at] + rng.choice(inserts) + line[at:]
+                elif op < 0.75 and line:
+                    at = rng.randrange(len(line))
+                    edited[i] = line[:at] + line[at + rng.choice([1, 2]) :]
+                elif op < 0.9:
+                    edited[i] = " " * rng.choice([1, 2]) + line
+                else:
+                    edited[i] = line[rng.choice([1, 2]) :]
+            text = "\n".join(edited)
+            if rng.random() < 0.2:
+                text = text[: rng.randrange(len(text) + 1)]  # cut anywhere, e.g. no final line break
+            read_quickly += assert_same_or_left(text)
+    assert read_quickly > 300  # the comparison did happen on many edits
+
+
+def catalogue_dump(path: Path) -> tuple[dict[str, Any], dict[str, Any]]:
+    """(through validate_file, through the detailed path) as plain data."""
+    quick = validate_file(path).data.model_dump(mode="json")
+    full = validate(load(path), path).data.model_dump(mode="json")
+    return quick, full
+
+
+def test_valid_files_give_the_same_catalogue_through_both_paths(tmp_path):
+    quick, full = catalogue_dump(REAL)
+    assert quick == full
+    quick, full = catalogue_dump(synth.write(200, tmp_path))
+    assert quick == full
+
+
+def problems(call: Any) -> list[tuple[str, int, str, str, str]]:
+    with pytest.raises(DataError) as info:
+        call()
+    return [(p.file, p.line, p.record, p.field, p.message) for p in info.value.problems]
+
+
+@pytest.mark.parametrize("path", sorted(BAD.glob("*.yaml")), ids=lambda p: p.name)
+def test_bad_fixtures_get_the_detailed_paths_messages(path):
+    if path.name == "valid.yaml":
+        return
+    assert problems(lambda: validate_file(path)) == problems(lambda: validate(load(path), path))
+
+
+# (what to replace, by what): mistakes the quick reader reads but a check refuses
+MISTAKES = [
+    ("  level: 国家级\n", "  level: 国家\n"),
+    ("  - linzi\n", "  - nowhere\n"),
+    ("  approved: 2016\n", "  approved: 2016-02-30\n"),
+    ("- id: pilot-00002\n", "- id: pilot-00001\n"),
+    ("累计完成投资801万元。\n", "累计完成投资802万元。\n"),
+    ("  status: 推进中\n", "  status: 推进中\n  leader: 某人\n"),
+    ("  status: 推进中\n", "  status: 推进中\n  status: 推进中\n"),
+    ("  status: 推进中\n", "  status: &a 推进中\n  goals: *a\n"),
+    ("  status: 推进中\n", "  status: !!python/none 推进中\n"),
+]
+
+
+@pytest.mark.parametrize(("old", "new"), MISTAKES)
+def test_synthetic_mistakes_get_the_detailed_paths_messages(tmp_path, old, new):
+    path = synth.write(40, tmp_path)
+    text = path.read_text(encoding="utf-8")
+    assert old in text
+    path.write_text(text.replace(old, new, 1), encoding="utf-8")
+    got = problems(lambda: validate_file(path))
+    assert got == problems(lambda: validate(load(path), path))
+    assert all(line > 1 for _, line, _, _, _ in got)  # at the mistake's line, not the file's top
+
+
+def test_quote_lookup_agrees_with_plain_search():
+    rng = random.Random(5)
+    sentences = ["甲乙丙。", "丁戊己！", "庚辛？", "壬癸；", "甲乙丙。", "子丑寅卯", " 辰巳。"]
+    text = "".join(rng.choice(sentences) + rng.choice(["", " "]) for _ in range(400)).strip(" ")
+    source = SourceText(text)
+    for _ in range(4000):
+        a = rng.randrange(len(text))
+        b = rng.randrange(a, min(len(text), a + 30) + 1)
+        quote = text[a:b].strip(" ")
+        if rng.random() < 0.3 and quote:
+            at = rng.randrange(len(quote))
+            quote = quote[:at] + rng.choice("甲。！乙 ") + quote[at + 1 :]
+        assert source.contains(quote) == (quote in text), quote

@@ -584,6 +584,7 @@
     mountHeader();
     mountPage();
   }
-  if (document.readyState === "loading") document.addEventListener("DOMContentLoaded", start);
+  // once: the page dispatches DOMContentLoaded again when Material's bundle starts late
+  if (document.readyState === "loading") document.addEventListener("DOMContentLoaded", start, { once: true });
   else start();
 })();

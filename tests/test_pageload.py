@@ -68,3 +68,19 @@ def layout_shifts(page, url: str) -> list[dict]:
 def test_nothing_moves_while_the_page_loads(phone, base, view):
     shifts = layout_shifts(phone, f"{base}/{view}")
     assert shifts == []
+
+
+def test_material_starts_on_the_first_scroll_and_works(phone, base):
+    """Material's bundle waits for the reader, then behaves as if loaded with the page."""
+    page = phone
+    page.goto(f"{base}/stats/")
+    page.wait_for_load_state("networkidle")
+    assert page.evaluate("typeof window.component$") == "undefined"
+    # without it the page is already complete: tables scroll sideways inside their wrapper
+    assert page.locator(".md-typeset__scrollwrap > .md-typeset__table > table").count() > 0
+    assert page.locator(".md-typeset__scrollwrap .md-typeset__scrollwrap").count() == 0
+    page.mouse.wheel(0, 1500)
+    page.wait_for_function("typeof window.component$ !== 'undefined'")
+    # Material's header shows the page title once the heading has scrolled away
+    page.wait_for_selector(".md-header__title--active")
+    assert page.locator(".md-typeset__scrollwrap .md-typeset__scrollwrap").count() == 0

@@ -290,11 +290,9 @@
 
   function setupDownloads() {
     var links = head.querySelectorAll("[data-kb-download]");
-    var label = head.querySelector(".kb-downloads__label");
-    if (label) label.textContent = facetPage ? "下载本分类试点：" : "下载当前列表（按所选筛选和排序）：";
+    // the links' wording with scripts is in the page (browse_list.md.j2), shown by html.js
     Array.prototype.forEach.call(links, function (a) {
       var kind = a.getAttribute("data-kb-download");
-      a.textContent = kind.toUpperCase();
       a.addEventListener("click", function (e) {
         e.preventDefault();
         load().then(function () {

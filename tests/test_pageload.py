@@ -84,3 +84,32 @@ def test_material_starts_on_the_first_scroll_and_works(phone, base):
     # Material's header shows the page title once the heading has scrolled away
     page.wait_for_selector(".md-header__title--active")
     assert page.locator(".md-typeset__scrollwrap .md-typeset__scrollwrap").count() == 0
+
+
+def test_precompressed_copies_are_the_files_and_are_sent_gzipped(tmp_path):
+    import gzip
+    import urllib.request
+
+    site = tmp_path / "site"
+    (site / "a").mkdir(parents=True)
+    page = ("<p>试点经验库</p>\n" * 200).encode()
+    (site / "a" / "index.html").write_bytes(page)
+    (site / "tiny.css").write_text("p{}")
+    pageload.precompress(site)
+    first = (site / "a" / "index.html.gz").read_bytes()
+    assert gzip.decompress(first) == page
+    assert not (site / "tiny.css.gz").exists()  # below MIN_SIZE: not worth a file
+    pageload.precompress(site)
+    assert (site / "a" / "index.html.gz").read_bytes() == first  # reproducible
+    server, url = pageload.serve(site, dynamic=False)
+    try:
+        req = urllib.request.Request(url + "/a/", headers={"Accept-Encoding": "br, gzip"})
+        with urllib.request.urlopen(req) as r:
+            assert r.headers["Content-Encoding"] == "gzip"
+            assert r.read() == first
+        with urllib.request.urlopen(url + "/a/") as r:  # a client without gzip gets the file
+            assert r.headers["Content-Encoding"] is None
+            assert r.read() == page
+    finally:
+        server.shutdown()
+        server.server_close()

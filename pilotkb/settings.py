@@ -75,6 +75,9 @@ class Settings:
     feed_entries: int = 50
     """每个订阅源（Atom、RSS）最多收录的条目数。"""
 
+    precompress: bool = False
+    """构建后是否在每个文本文件（HTML、CSS、JS、JSON、SVG、XML、CSV，1 KB 以上）旁写一份 gzip 压缩副本（name.gz），供只发送预压缩文件的主机使用（GitLab Pages、nginx 的 gzip_static），手机下载量约为原来的四分之一；会自行压缩的主机（GitHub Pages）无需开启。默认关闭：副本使输出多出约四分之一，构建稍慢。"""
+
     @classmethod
     def from_mapping(cls, raw: Any, where: str = "mkdocs.yml") -> Settings:
         raw = raw or {}

@@ -18,12 +18,6 @@
   var LABELS = {};
   var options = {};
   declared.forEach(function (f) { LABELS[f.name] = f.label; options[f.name] = f.options; });
-  var SORTS = [
-    ["", "默认顺序"],
-    ["name", "名称"],
-    ["year", "批准年份（新到旧）"],
-    ["deadline", "完成时限（近到远）"]
-  ];
   var root = head.getAttribute("data-kb-root") || "";
   var indexUrl = head.getAttribute("data-kb-index");
   var pageSize = parseInt(head.getAttribute("data-kb-page-size"), 10) || 50;
@@ -65,33 +59,20 @@
   setupDownloads();
   if (facetPage) return;  // the filter form is for 试点一览 only
 
-  // --- the form ------------------------------------------------------------------------
-  var form = el("form", { "class": "kb-filters", role: "search", "aria-label": "筛选试点" });
+  // --- the form (in the page, see browse_list.md.j2; shown only when scripts run) ------
+  var form = head.querySelector("form.kb-filters");
+  if (!form) return;
   var selects = {};
-  FACETS.concat(["sort"]).forEach(function (name) {
-    var id = "kb-filter-" + name;
-    var wrap = el("div", { "class": "kb-filter" });
-    wrap.appendChild(el("label", { "for": id }, name === "sort" ? "排序" : LABELS[name]));
-    var select = el("select", { id: id, name: name });
-    if (name === "sort") {
-      SORTS.forEach(function (o) { select.appendChild(el("option", { value: o[0] }, o[1])); });
-    } else {
-      select.appendChild(el("option", { value: "" }, "全部"));
-      options[name].forEach(function (o) {
-        if (o.n > 0) select.appendChild(el("option", { value: o.slug }, o.label + "（" + o.n + "）"));
-      });
-    }
+  Array.prototype.forEach.call(form.querySelectorAll("select"), function (select) {
     select.addEventListener("change", function () {
       var s = readForm();
       s.page = 1;
       writeState(s);
       render(s);
     });
-    selects[name] = select;
-    wrap.appendChild(select);
-    form.appendChild(wrap);
+    selects[select.name] = select;
   });
-  var reset = el("button", { type: "button", "class": "md-button kb-reset" }, "清除筛选");
+  var reset = form.querySelector(".kb-reset");
   reset.addEventListener("click", function () {
     Object.keys(selects).forEach(function (k) { selects[k].value = ""; });
     var s = readForm();
@@ -100,9 +81,7 @@
     render(s);
     selects[FACETS[0]].focus();
   });
-  form.appendChild(reset);
   form.addEventListener("submit", function (e) { e.preventDefault(); });
-  head.insertBefore(form, countNode);
 
   var results = el("div", { "class": "kb-results", hidden: "" });
   content.insertBefore(results, serverList || serverPager || null);
@@ -311,11 +290,9 @@
 
   function setupDownloads() {
     var links = head.querySelectorAll("[data-kb-download]");
-    var label = head.querySelector(".kb-downloads__label");
-    if (label) label.textContent = facetPage ? "下载本分类试点：" : "下载当前列表（按所选筛选和排序）：";
+    // the links' wording with scripts is in the page (browse_list.md.j2), shown by html.js
     Array.prototype.forEach.call(links, function (a) {
       var kind = a.getAttribute("data-kb-download");
-      a.textContent = kind.toUpperCase();
       a.addEventListener("click", function (e) {
         e.preventDefault();
         load().then(function () {

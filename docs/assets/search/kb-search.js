@@ -551,7 +551,7 @@
     result.appendChild(list);
     host.appendChild(form);
     host.appendChild(facets);
-    host.appendChild(result);
+    facets.hidden = true;
     var s = new Searcher(input, facets, meta, list);
     form.addEventListener("submit", function (e) {
       e.preventDefault();
@@ -564,9 +564,13 @@
     list.addEventListener("keydown", function (e) {
       if (e.key === "ArrowDown" || e.key === "ArrowUp") arrows(host, input, e);
     });
+    // With a query in the address, the results appear once, below their filters, instead
+    // of a placeholder that the filters would push down (a layout shift on a slow phone).
+    function show() { if (!result.parentNode) host.appendChild(result); }
     var q = new URLSearchParams(location.search).get("q");
     if (q) input.value = q;
-    s.run();
+    else show();
+    s.run().then(show, show);
   }
 
   // The decoders, for the test that checks them against vectors encoded in Python.
@@ -584,6 +588,7 @@
     mountHeader();
     mountPage();
   }
-  if (document.readyState === "loading") document.addEventListener("DOMContentLoaded", start);
+  // once: the page dispatches DOMContentLoaded again when Material's bundle starts late
+  if (document.readyState === "loading") document.addEventListener("DOMContentLoaded", start, { once: true });
   else start();
 })();

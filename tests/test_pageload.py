@@ -1,0 +1,115 @@
+"""Phone load in Chromium: nothing on screen moves while a page loads, even on a slow phone."""
+
+from __future__ import annotations
+
+import time
+
+import pytest
+import yaml
+
+from pilotkb import pageload
+
+from .conftest import ROOT
+
+pytestmark = pytest.mark.browser
+
+PILOTS = yaml.safe_load((ROOT / "data" / "pilots.yaml").read_text(encoding="utf-8"))["pilots"]
+# Scripts arrive this late, as on a slow phone network: the page is painted before they run,
+# so anything they insert or resize above the fold shows up as a layout shift.
+SCRIPT_DELAY_S = 0.4
+
+RECORD_SHIFTS = """
+  window.__shifts = [];
+  new PerformanceObserver(list => {
+    for (const e of list.getEntries()) {
+      if (!e.hadRecentInput) window.__shifts.push({value: e.value, nodes: e.sources.map(s =>
+        s.node ? (s.node.nodeName + '.' + (s.node.className || '')) : '?')});
+    }
+  }).observe({type: 'layout-shift', buffered: true});
+"""
+
+
+@pytest.fixture(scope="module")
+def base(real_site):
+    """The real site, gzipped as a static host sends it, its scripts SCRIPT_DELAY_S late."""
+
+    class Slow(pageload.StaticHandler):
+        def send_head(self):
+            if self.path.split("?")[0].endswith(".js"):
+                time.sleep(SCRIPT_DELAY_S)
+            return super().send_head()
+
+    server, url = pageload.serve(real_site, handler=Slow)
+    yield url
+    server.shutdown()
+    server.server_close()
+
+
+@pytest.fixture
+def phone(browser):
+    """A 390 px phone, recording layout shifts from the start."""
+    context = browser.new_context(viewport={"width": 390, "height": 844}, locale="zh-CN")
+    context.add_init_script(RECORD_SHIFTS)
+    page = context.new_page()
+    yield page
+    context.close()
+
+
+def layout_shifts(page, url: str) -> list[dict]:
+    page.goto(url)
+    page.wait_for_load_state("networkidle")
+    page.wait_for_timeout(300)
+    return page.evaluate("window.__shifts")
+
+
+@pytest.mark.parametrize(
+    "view", ["browse/all/", "stats/", "", f"pilots/{PILOTS[0]['id']}/", "search/?q=河长制"]
+)
+def test_nothing_moves_while_the_page_loads(phone, base, view):
+    shifts = layout_shifts(phone, f"{base}/{view}")
+    assert shifts == []
+
+
+def test_material_starts_on_the_first_scroll_and_works(phone, base):
+    """Material's bundle waits for the reader, then behaves as if loaded with the page."""
+    page = phone
+    page.goto(f"{base}/stats/")
+    page.wait_for_load_state("networkidle")
+    assert page.evaluate("typeof window.component$") == "undefined"
+    # without it the page is already complete: tables scroll sideways inside their wrapper
+    assert page.locator(".md-typeset__scrollwrap > .md-typeset__table > table").count() > 0
+    assert page.locator(".md-typeset__scrollwrap .md-typeset__scrollwrap").count() == 0
+    page.mouse.wheel(0, 1500)
+    page.wait_for_function("typeof window.component$ !== 'undefined'")
+    # Material's header shows the page title once the heading has scrolled away
+    page.wait_for_selector(".md-header__title--active")
+    assert page.locator(".md-typeset__scrollwrap .md-typeset__scrollwrap").count() == 0
+
+
+def test_precompressed_copies_are_the_files_and_are_sent_gzipped(tmp_path):
+    import gzip
+    import urllib.request
+
+    site = tmp_path / "site"
+    (site / "a").mkdir(parents=True)
+    page = ("<p>试点经验库</p>\n" * 200).encode()
+    (site / "a" / "index.html").write_bytes(page)
+    (site / "tiny.css").write_text("p{}")
+    pageload.precompress(site)
+    first = (site / "a" / "index.html.gz").read_bytes()
+    assert gzip.decompress(first) == page
+    assert not (site / "tiny.css.gz").exists()  # below MIN_SIZE: not worth a file
+    pageload.precompress(site)
+    assert (site / "a" / "index.html.gz").read_bytes() == first  # reproducible
+    server, url = pageload.serve(site, dynamic=False)
+    try:
+        req = urllib.request.Request(url + "/a/", headers={"Accept-Encoding": "br, gzip"})
+        with urllib.request.urlopen(req) as r:
+            assert r.headers["Content-Encoding"] == "gzip"
+            assert r.read() == first
+        with urllib.request.urlopen(url + "/a/") as r:  # a client without gzip gets the file
+            assert r.headers["Content-Encoding"] is None
+            assert r.read() == page
+    finally:
+        server.shutdown()
+        server.server_close()

@@ -235,7 +235,17 @@ class _ArticleText(HTMLParser):
     """Visible text of the article: the title (h1) and the rest, in blocks."""
 
     BLOCKS = {"p", "li", "h1", "h2", "h3", "h4", "div", "tr", "blockquote", "dl", "ul", "ol", "table"}
-    SKIP_CLASSES = {"headerlink", "kb-none", "kb-badges"}
+    # page furniture, not the record: badges, empty notes, change logs, citations, feed boxes
+    SKIP_CLASSES = {
+        "headerlink",
+        "kb-none",
+        "kb-badges",
+        "kb-changed",
+        "kb-history",
+        "kb-history__more",
+        "kb-cite",
+        "kb-feeds",
+    }
 
     def __init__(self) -> None:
         super().__init__(convert_charrefs=True)

@@ -16,21 +16,58 @@ from __future__ import annotations
 import html
 import json
 import logging
+import os
+import resource
+import time
+import types
 from pathlib import Path
 from typing import Any
 
+from markdown.extensions.toc import nest_toc_tokens
 from mkdocs.config.defaults import MkDocsConfig
 from mkdocs.exceptions import PluginError
 from mkdocs.structure.files import File, Files
+from mkdocs.structure.pages import Page
+from mkdocs.structure.toc import get_toc
 
-from . import load_catalog
+from . import load_catalog, prerender
 from .catalog import Catalog
 from .errors import DataError
 from .settings import Settings
-from .views import Views
+from .views import GeneratedPage, Views
 from .views import feeds as feed_view
 
 log = logging.getLogger("mkdocs.plugins.pilotkb")
+
+
+class _Stages:
+    """Wall time of each stage of a build, logged at the end and written as JSON to the file
+    named by KB_STAGE_TIMES (scripts/bench reads it)."""
+
+    def __init__(self) -> None:
+        self.seconds: dict[str, float] = {}
+        self.counts: dict[str, int] = {}
+
+    def add(self, name: str, seconds: float) -> None:
+        self.seconds[name] = self.seconds.get(name, 0.0) + seconds
+
+    def time(self, name: str) -> _Timer:
+        return _Timer(self, name)
+
+    def report(self) -> dict[str, Any]:
+        peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+        return {"seconds": self.seconds, "counts": self.counts, "peak_mb": peak}
+
+
+class _Timer:
+    def __init__(self, stages: _Stages, name: str):
+        self.stages, self.name = stages, name
+
+    def __enter__(self) -> None:
+        self.start = time.perf_counter()
+
+    def __exit__(self, *exc: object) -> None:
+        self.stages.add(self.name, time.perf_counter() - self.start)
 
 
 class _Build:
@@ -42,6 +79,12 @@ class _Build:
 
     def __init__(self, config: MkDocsConfig):
         root = Path(config.config_file_path).resolve().parent
+        self.stages = _Stages()
+        self.started = time.perf_counter()
+        self.pages: dict[str, GeneratedPage] = {}  # generated pages by src_uri, bodies on demand
+        self.indexer: Any = None  # search.Indexer, fed each page as it is written
+        self.files: Files | None = None  # the site's files (a fallback Markdown render needs them)
+        self.pages_started: float | None = None
         self.error: str | None = None
         self.views: Views | None = None
         raw = config.extra.get("kb")
@@ -54,7 +97,8 @@ class _Build:
             return
         self.data_path = root / self.settings.data
         try:
-            self.catalog: Catalog = load_catalog(self.data_path)
+            with self.stages.time("load + validate"):
+                self.catalog: Catalog = load_catalog(self.data_path)
         except DataError as exc:
             self._fail("数据校验未通过，构建已停止：\n" + exc.report())
             return
@@ -99,24 +143,94 @@ def on_files(files: Files, config: MkDocsConfig) -> Files:
     build = _build(config)
     if build.views is None:
         return _error_files(files, config, build.error or "")
-    count = 0
+    views, stages = build.views, build.stages
+    with stages.time("history (git)"):
+        views.ctx.history  # noqa: B018 - read once, before the pages that show it
+    with stages.time("exports (JSON, CSV, XLSX, SQLite …)"):
+        views.ctx.downloads  # noqa: B018
     pages: list[str] = []
-    for page in build.views.pages():
-        existing = files.get_file_from_path(page.src_uri)
-        if existing is not None and not existing.generated_by:
-            raise PluginError(
-                f"docs/{page.src_uri} 与自动生成的页面同名；请改名或删除该文件（生成的页面不写入 docs/）"
-            )
-        files.append(File.generated(config, page.src_uri, content=page.markdown()))
-        pages.append(page.src_uri)
-        count += 1
+    build.pages.clear()
+    with stages.time("page list"):
+        for page in views.pages():
+            existing = files.get_file_from_path(page.src_uri)
+            if existing is not None and not existing.generated_by:
+                raise PluginError(
+                    f"docs/{page.src_uri} 与自动生成的页面同名；请改名或删除该文件（生成的页面不写入 docs/）"
+                )
+            # The body is made when the page is written (on_page_context), not held here.
+            files.append(File.generated(config, page.src_uri, content=""))
+            build.pages[page.src_uri] = page
+            pages.append(page.src_uri)
     _last_pages[:] = pages
-    for uri, content in build.views.files().items():
-        files.append(File.generated(config, uri, content=content))
-    log.info("pilotkb: generated %d pages from %s", count, build.catalog.path)
-    if build.views.ctx.history.message:
-        log.info("pilotkb: %s", build.views.ctx.history.message)  # once per build
+    with stages.time("list data, charts, feeds"):
+        for uri, content in views.files().items():
+            files.append(File.generated(config, uri, content=content))
+    if build.settings.search:
+        from .search import Indexer
+
+        with stages.time("search index"):
+            build.indexer = Indexer(build.catalog, config.use_directory_urls)
+    log.info("pilotkb: generated %d pages from %s", len(pages), build.catalog.path)
+    if views.ctx.history.message:
+        log.info("pilotkb: %s", views.ctx.history.message)  # once per build
+    build.files = files
+    build.pages_started = time.perf_counter()
     return files
+
+
+def on_pre_page(page: Page, config: MkDocsConfig, files: Files) -> Page:
+    """A generated page skips reading and Markdown: its front matter is known, and its HTML
+    is made just before the theme writes it (``on_page_context``)."""
+    generated = _build(config).pages.get(page.file.src_uri)
+    if generated is not None and page.file.generated_by:
+        page.read_source = types.MethodType(_read_generated(generated), page)  # type: ignore[method-assign]
+        page.render = types.MethodType(_render_later, page)  # type: ignore[method-assign]
+    return page
+
+
+def _read_generated(generated: GeneratedPage) -> Any:
+    def read_source(page: Page, config: MkDocsConfig) -> None:
+        page.markdown, page.meta = "", generated.front()
+
+    return read_source
+
+
+def _render_later(page: Page, config: MkDocsConfig, files: Files) -> None:
+    page.content = ""
+
+
+def _fast_settings(config: MkDocsConfig) -> tuple[str, str] | None:
+    """(permalink, permalink title) when the Markdown setup is one ``prerender`` reproduces."""
+    known = {"attr_list", "tables", "admonition", "md_in_html", "toc", "fenced_code"}
+    names = set(config.markdown_extensions)
+    if not {"attr_list", "md_in_html", "toc"} <= names or names - known:
+        return None
+    toc = config.mdx_configs.get("toc") or {}
+    if set(toc) - {"permalink", "permalink_title"} or not isinstance(toc.get("permalink"), str):
+        return None
+    return toc["permalink"], toc.get("permalink_title", "Permanent link")
+
+
+def _render_generated(page: Page, generated: GeneratedPage, config: MkDocsConfig, build: _Build) -> None:
+    """Set the page's HTML, table of contents and anchors from its generated body."""
+    body = generated.text()
+    fast = _fast_settings(config)
+    done = prerender.to_html(body, *fast) if fast else None
+    if done is None:  # not only HTML blocks and headings: Markdown, as any page
+        build.stages.counts["pages through Markdown"] = (
+            build.stages.counts.get("pages through Markdown", 0) + 1
+        )
+        page.markdown = body
+        Page.render(page, config, build.files or Files([]))
+        page.markdown = ""
+        return
+    page.content = done.content
+    tokens = [
+        {"level": lv, "id": hid, "name": text, "html": text, "data-toc-label": "", "children": []}
+        for lv, hid, text in done.headings
+    ]
+    page.toc = get_toc(nest_toc_tokens(tokens))
+    page.present_anchor_ids = done.anchors
 
 
 def _nav_paths(items: Any) -> list[str]:
@@ -171,7 +285,22 @@ def on_page_context(context: dict[str, Any], page: Any, config: MkDocsConfig, na
     build = _build(config)
     if build.views is not None:
         context["kb_feed_links"] = feed_view.head_links(build.views.ctx, page.file.src_uri)
+        generated = build.pages.get(page.file.src_uri)
+        if generated is not None and page.file.generated_by:
+            _render_generated(page, generated, config, build)
     return context
+
+
+def on_post_page(output: str, page: Page, config: MkDocsConfig) -> str:
+    """Hand the finished page to the search index, and let its HTML go."""
+    build = _build(config)
+    if build.indexer is not None:
+        start = time.perf_counter()
+        build.indexer.add_page(page.url, output)
+        build.stages.add("search index", time.perf_counter() - start)
+    if page.file.src_uri in build.pages:
+        page.content = ""
+    return output
 
 
 def on_serve(server: Any, config: MkDocsConfig, builder: Any) -> Any:
@@ -188,12 +317,30 @@ def define_env(env: Any) -> None:
 
 
 def on_post_build(config: MkDocsConfig) -> None:
-    """The search index, built from the finished pages."""
+    """The search index, built from the finished pages; then the stage times."""
     build = _build(config)
-    if build.views is not None and build.settings.search:
+    if build.views is None:
+        return
+    stages = build.stages
+    if build.pages_started is not None:
+        index_part = stages.seconds.get("search index", 0.0)
+        stages.add("pages (HTML, theme, write)", time.perf_counter() - build.pages_started - index_part)
+    if build.settings.search:
         from .search import build_index
 
         try:
-            build_index(build.catalog, Path(config.site_dir), config.use_directory_urls)
+            with stages.time("search index"):
+                build_index(build.catalog, Path(config.site_dir), config.use_directory_urls, build.indexer)
         except DataError as exc:
             raise PluginError(exc.report()) from None
+        build.indexer = None
+    stages.add("total (from config)", time.perf_counter() - build.started)
+    report = stages.report()
+    log.info(
+        "pilotkb: stages: %s; peak %.0f MB",
+        ", ".join(f"{k} {v:.1f} s" for k, v in report["seconds"].items()),
+        report["peak_mb"],
+    )
+    target = os.environ.get("KB_STAGE_TIMES")
+    if target:
+        Path(target).write_text(json.dumps(report, ensure_ascii=False, indent=1), encoding="utf-8")

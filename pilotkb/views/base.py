@@ -29,6 +29,10 @@ class GeneratedPage:
     kind: str
     description: str = ""
     meta: dict[str, Any] = field(default_factory=dict)
+    # The records the page shows, for the preview's incremental rebuild (mkdocs_adapter):
+    # the page is made again only when one of them (or a record linked to them) changes.
+    # None: the page is compared by its body instead.
+    inputs: tuple[tuple[str, str], ...] | None = None
 
     def text(self) -> str:
         """The body (rendered now if it is made on demand)."""

@@ -35,7 +35,9 @@ def _paginated(
     for here, chunk, pager in ctx.chunks(f"{base}.md", base, pilots):
         n = pager["page"]
         make = partial(_list_body, ctx, here, title, chunk, len(pilots), facet, pager)
-        yield GeneratedPage(here, paged_title(title, n), make, "list", f"{title}，共 {len(pilots)} 项试点")
+        page = GeneratedPage(here, paged_title(title, n), make, "list", f"{title}，共 {len(pilots)} 项试点")
+        page.inputs = tuple(("pilots", p.id) for p in chunk)
+        yield page
 
 
 def _list_body(

@@ -29,7 +29,11 @@ def pages(ctx: Context) -> Iterator[GeneratedPage]:
                 rel=cat.relations,
                 **pager,
             )
-            yield GeneratedPage(here, paged_title(c.index_title, pager["page"]), body, "index", c.index_intro)
+            page = GeneratedPage(
+                here, paged_title(c.index_title, pager["page"]), body, "index", c.index_intro
+            )
+            page.inputs = tuple((coll, r.id) for r in chunk)
+            yield page
     yield GeneratedPage(
         "evaluations/index.md",
         "评估",

@@ -23,9 +23,10 @@ def pages(ctx: Context) -> Iterator[GeneratedPage]:
             continue
         for rec in cat.records[coll].values():
             here = c.uri(rec.id)
-            yield GeneratedPage(
-                here, title(coll, rec), partial(body, ctx, coll, rec, here), coll, ctx.describe(coll, rec)
-            )
+            make = partial(body, ctx, coll, rec, here)
+            page = GeneratedPage(here, title(coll, rec), make, coll, ctx.describe(coll, rec))
+            page.inputs = ((coll, rec.id),)
+            yield page
 
 
 def body(ctx: Context, coll: str, rec: Any, here: str) -> str:

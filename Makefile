@@ -71,7 +71,7 @@ pages: setup
 	$(VENV)/bin/mkdocs build --strict -d "$(PAGES_DIR)"
 
 serve: setup
-	$(VENV)/bin/mkdocs serve --strict -a 127.0.0.1:8000
+	$(VENV)/bin/mkdocs serve --strict --dirty -a 127.0.0.1:8000
 
 bench: setup
 	$(PY) scripts/bench

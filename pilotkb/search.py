@@ -19,6 +19,7 @@ import re
 import shutil
 import unicodedata
 import warnings
+from array import array
 from collections import defaultdict
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
@@ -410,12 +411,23 @@ def impacts(
 ) -> dict[str, int]:
     """Impact 0-63 of each term in one document: BM25-like saturation of weighted counts,
     plus a bonus when the title contains the term, larger the more of the title it covers."""
+    tf, length = term_weights(title_terms, body_terms)
+    return impacts_of(tf, length, title, avg_len)
+
+
+def term_weights(
+    title_terms: list[tuple[str, float]], body_terms: list[tuple[str, float]]
+) -> tuple[dict[str, float], float]:
+    """Each term's weighted count in one document, and the document's length."""
     tf: dict[str, float] = defaultdict(float)
     for t, w in title_terms:
         tf[t] += TITLE_WEIGHT * w
     for t, w in body_terms:
         tf[t] += w
-    length = sum(w for _, w in body_terms) + len(title_terms)
+    return tf, sum(w for _, w in body_terms) + len(title_terms)
+
+
+def impacts_of(tf: dict[str, float], length: float, title: str, avg_len: float) -> dict[str, int]:
     norm = K1 * (1 - B + B * length / avg_len)
     bare = re.sub(r"[^0-9a-z\u3007-\ufaff.]", "", fold(title))
     out: dict[str, int] = {}
@@ -438,31 +450,73 @@ class IndexStats:
     bytes: int
 
 
-def build_index(catalog: Catalog, site_dir: Path, directory_urls: bool = True) -> IndexStats:
-    """Write the search index into ``site_dir`` (called after the pages are built)."""
-    out = site_dir / INDEX_DIR
-    if out.exists():
-        shutil.rmtree(out)
-    docs = documents(catalog, directory_urls)
-    seg = Segmenter(data_words(catalog))
-    per_doc: list[tuple[list[tuple[str, float]], list[tuple[str, float]]]] = []
-    for d in docs:
-        if d.blocks is None:
-            d.title, blocks = page_blocks(_html_path(site_dir, d.url).read_text(encoding="utf-8"))
-        else:
-            blocks, d.blocks = d.blocks, None
-        d.text = "\n".join(text for text, _ in blocks)
-        body = [(t, w * bw) for text, bw in blocks for t, w in seg.terms(text)]
-        per_doc.append((list(seg.terms(d.title)), body))
-    avg_len = sum(len(a) + sum(w for _, w in b) for a, b in per_doc) / max(len(per_doc), 1)
-    postings: dict[str, list[tuple[int, int]]] = defaultdict(list)
-    synonyms = vocabulary(catalog)
-    for i, (d, (tt, bt)) in enumerate(zip(docs, per_doc, strict=True)):
-        weight = REGISTRY[d.coll].search_weight
-        for t, imp in expand(impacts(tt, bt, d.title, avg_len), synonyms).items():
-            postings[t].append((i, max(1, round(imp * weight))))
-    del per_doc  # the postings hold what is needed from here on
+def build_index(
+    catalog: Catalog, site_dir: Path, directory_urls: bool = True, indexer: Indexer | None = None
+) -> IndexStats:
+    """Write the search index into ``site_dir`` (called after the pages are built). Pages an
+    ``indexer`` was given while they were written are not read again."""
+    indexer = indexer or Indexer(catalog, directory_urls)
+    return indexer.write(site_dir)
 
+
+class Indexer:
+    """Segments each page as it is written (``add_page``) and keeps only its term weights,
+    packed as arrays of term numbers and weights, so the build never holds every page's text."""
+
+    def __init__(self, catalog: Catalog, directory_urls: bool = True):
+        self.catalog = catalog
+        self.docs = documents(catalog, directory_urls)
+        self.by_url = {d.url: i for i, d in enumerate(self.docs) if d.blocks is None}
+        self.seg = Segmenter(data_words(catalog))
+        self.term_ids: dict[str, int] = {}
+        self.weights: list[tuple[array, array, float] | None] = [None] * len(self.docs)
+
+    def add_page(self, url: str, html_text: str) -> None:
+        """A built page (its whole HTML); pages that are not a search document are ignored."""
+        i = self.by_url.get(url)
+        if i is not None:
+            d = self.docs[i]
+            d.title, blocks = page_blocks(html_text)
+            self._add(i, blocks)
+
+    def _add(self, i: int, blocks: list[tuple[str, float]]) -> None:
+        d, seg = self.docs[i], self.seg
+        d.text = "\n".join(text for text, _ in blocks)[:SNIPPET_TEXT_LIMIT]
+        body = [(t, w * bw) for text, bw in blocks for t, w in seg.terms(text)]
+        tf, length = term_weights(list(seg.terms(d.title)), body)
+        ids = self.term_ids
+        terms = array("I", (ids.setdefault(t, len(ids)) for t in tf))
+        self.weights[i] = (terms, array("d", tf.values()), length)
+
+    def write(self, site_dir: Path) -> IndexStats:
+        out = site_dir / INDEX_DIR
+        if out.exists():
+            shutil.rmtree(out)
+        catalog, docs = self.catalog, self.docs
+        for i, d in enumerate(docs):
+            if self.weights[i] is None:
+                if d.blocks is None:
+                    d.title, blocks = page_blocks(_html_path(site_dir, d.url).read_text(encoding="utf-8"))
+                else:
+                    blocks, d.blocks = d.blocks, None
+                self._add(i, blocks)
+        names = list(self.term_ids)
+        avg_len = sum(w[2] for w in self.weights if w) / max(len(docs), 1)
+        postings: dict[str, list[tuple[int, int]]] = defaultdict(list)
+        synonyms = vocabulary(catalog)
+        for i, d in enumerate(docs):
+            terms, values, length = self.weights[i]  # type: ignore[misc]
+            self.weights[i] = None
+            tf = {names[t]: v for t, v in zip(terms, values, strict=True)}
+            weight = REGISTRY[d.coll].search_weight
+            for t, imp in expand(impacts_of(tf, length, d.title, avg_len), synonyms).items():
+                postings[t].append((i, max(1, round(imp * weight))))
+        return _write_index(catalog, docs, postings, out)
+
+
+def _write_index(
+    catalog: Catalog, docs: list[Doc], postings: dict[str, list[tuple[int, int]]], out: Path
+) -> IndexStats:
     files = _Writer(out)
     # overflow of capped terms, and the shard entries
     entries: dict[str, list[Any]] = {}
@@ -509,7 +563,7 @@ def build_index(catalog: Catalog, site_dir: Path, directory_urls: bool = True) -
                 facet_docs[(name, f.slug(v))].append(i)
             shown = [f.shown(v, catalog) for v in values]
             doc[key] = shown if f.many else (shown[0] if shown else None)
-        doc["x"] = d.text[:SNIPPET_TEXT_LIMIT]
+        doc["x"] = d.text
         files.write(f"d/{i}.json", _json(doc))
         d.text = ""  # written; the snippet text is not needed again
     n = len(docs)

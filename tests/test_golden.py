@@ -48,5 +48,5 @@ def test_directory_urls_off_links_to_html_files():
     page = next(
         p for p in generate(cat, Settings(), directory_urls=False) if p.src_uri == "pilots/river-chief.md"
     )
-    assert 'href="../experiences/river-chief-exp.html"' in page.body
-    assert 'href="../areas/linzi.html"' in page.body
+    assert 'href="../experiences/river-chief-exp.html"' in page.text()
+    assert 'href="../areas/linzi.html"' in page.text()

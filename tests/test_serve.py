@@ -63,10 +63,11 @@ def is_normal(body: str) -> bool:
     return '<h1 class="kb-title">河长制</h1>' in body and "kb-data-error" not in body
 
 
-def test_bad_data_while_serving_shows_the_messages_then_the_fixed_page(project: Path):
+@pytest.mark.parametrize("flags", [[], ["--dirty"]], ids=["serve", "serve-dirty"])
+def test_bad_data_while_serving_shows_the_messages_then_the_fixed_page(project: Path, flags: list[str]):
     port = free_port()
     proc = subprocess.Popen(
-        [sys.executable, "-m", "mkdocs", "serve", "--strict", "-a", f"127.0.0.1:{port}"],
+        [sys.executable, "-m", "mkdocs", "serve", "--strict", *flags, "-a", f"127.0.0.1:{port}"],
         cwd=project,
         env=ENV,
         stdout=subprocess.DEVNULL,
@@ -108,3 +109,57 @@ def test_build_still_fails_on_the_same_bad_data(project: Path):
     assert f"data/pilots.yaml:{BAD_LINE}: river-chief: status: " in result.stderr
     assert "Traceback" not in result.stderr
     assert not (project / "site" / "pilots").exists()
+
+
+REAL = Path(__file__).resolve().parent.parent / "data" / "pilots.yaml"
+CHANGED = ("old-industrial-city-transformation-zone", "老工业城市产业转型升级示范区")
+UNRELATED = "pilots/linzi-campus-football.md"
+
+
+def page_only(body: str) -> str:
+    """The served page without MkDocs' reload script (which carries the build's epoch)."""
+    return body.split("livereload(")[0]
+
+
+def test_preview_remakes_only_the_pages_an_edit_changes(tmp_path: Path):
+    """`make serve` (serve --dirty): one record renamed, its page and the list show the new
+    name, and a page that does not show the record is not made again."""
+    project = make_project(tmp_path / "p")
+    data = project / "data" / "pilots.yaml"
+    rid, name = CHANGED
+    text = data.read_text(encoding="utf-8")
+    assert f"  - id: {rid}\n    name: {name}\n" in text
+    assert (project / "docs").exists() and UNRELATED.removesuffix(".md").split("/")[1] in text
+    port = free_port()
+    proc = subprocess.Popen(
+        [sys.executable, "-m", "mkdocs", "serve", "--strict", "--dirty", "-a", f"127.0.0.1:{port}"],
+        cwd=project,
+        env=ENV,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.PIPE,
+        text=True,
+    )
+    base = f"http://127.0.0.1:{port}/"
+    new = name + "（改名）"
+    try:
+        poll(base + f"pilots/{rid}/", lambda b: f'<h1 class="kb-title">{name}</h1>' in b)
+        unrelated_before = page_only(fetch(base + UNRELATED.removesuffix(".md") + "/"))
+        time.sleep(1.1)  # a later modification time than the first build's files
+        data.write_text(text.replace(f"    name: {name}\n", f"    name: {new}\n", 1), encoding="utf-8")
+        poll(base + f"pilots/{rid}/", lambda b: f'<h1 class="kb-title">{new}</h1>' in b)
+        poll(base + "browse/all/", lambda b: new in b)
+        assert page_only(fetch(base + UNRELATED.removesuffix(".md") + "/")) == unrelated_before
+    finally:
+        proc.terminate()
+        try:
+            _, err = proc.communicate(timeout=30)
+        except subprocess.TimeoutExpired:
+            proc.kill()
+            _, err = proc.communicate()
+    assert "An error happened during the rebuild" not in err, err[-3000:]
+    remade = re.search(r"pilotkb: preview: remade (\d+) of (\d+) generated pages", err)
+    assert remade, err[-3000:]
+    assert int(remade.group(1)) < int(remade.group(2)) / 4
+    pages = re.search(r"pilotkb: preview pages remade: (.*)", err).group(1).split()
+    assert f"pilots/{rid}.md" in pages and "browse/all.md" in pages
+    assert UNRELATED not in pages

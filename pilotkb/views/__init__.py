@@ -57,12 +57,13 @@ class Views:
         for family in FAMILIES:
             yield from family.pages(self.ctx)
 
-    def files(self) -> dict[str, bytes]:
+    def files(self, downloads: bool = True) -> dict[str, bytes]:
         """Non-page files of the site: the list data, and the open-data downloads."""
         out: dict[str, bytes] = {}
         for family in FILE_FAMILIES:
             out.update(family.files(self.ctx))
-        out.update(self.ctx.downloads)
+        if downloads:
+            out.update(self.ctx.downloads)
         return out
 
     def macro_values(self) -> dict[str, Any]:

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import html
 import json
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from functools import cached_property
 from typing import Any
@@ -23,23 +23,36 @@ from ..settings import Settings
 class GeneratedPage:
     src_uri: str
     title: str  # plain text; escaped when written
-    body: str  # Markdown with raw HTML blocks
+    # Markdown with raw HTML blocks, or a function making it: the many record and list
+    # pages are rendered only when written, so the build never holds all of them at once
+    body: str | Callable[[], str]
     kind: str
     description: str = ""
     meta: dict[str, Any] = field(default_factory=dict)
+    # The records the page shows, for the preview's incremental rebuild (mkdocs_adapter):
+    # the page is made again only when one of them (or a record linked to them) changes.
+    # None: the page is compared by its body instead.
+    inputs: tuple[tuple[str, str], ...] | None = None
 
-    def markdown(self) -> str:
-        """The page as Markdown with front matter (JSON values, which are valid YAML)."""
-        front = {
+    def text(self) -> str:
+        """The body (rendered now if it is made on demand)."""
+        return self.body() if callable(self.body) else self.body
+
+    def front(self) -> dict[str, Any]:
+        """The front matter, as the engine reads it back from ``markdown()``."""
+        return {
             "title": html.escape(self.title, quote=False),
             "description": html.escape(self.description or self.title, quote=True),
             "render_macros": False,
             "kb_kind": self.kind,
             **self.meta,
         }
+
+    def markdown(self) -> str:
+        """The page as Markdown with front matter (JSON values, which are valid YAML)."""
         lines = ["---"]
-        lines += [f"{key}: {json.dumps(value, ensure_ascii=False)}" for key, value in front.items()]
-        lines += ["---", "", self.body.rstrip() + "\n"]
+        lines += [f"{key}: {json.dumps(value, ensure_ascii=False)}" for key, value in self.front().items()]
+        lines += ["---", "", self.text().rstrip() + "\n"]
         return "\n".join(lines)
 
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Iterator
+from functools import partial
 from typing import Any
 
 from ..facets import FACETS, UNKNOWN, year
@@ -31,22 +32,37 @@ def pages(ctx: Context) -> Iterator[GeneratedPage]:
 def _paginated(
     ctx: Context, base: str, title: str, pilots: list[Any], facet: tuple[str, str] | None
 ) -> Iterator[GeneratedPage]:
-    size = ctx.settings.page_size
     for here, chunk, pager in ctx.chunks(f"{base}.md", base, pilots):
         n = pager["page"]
-        body = ctx.render(
-            "browse_list.md.j2",
-            here,
-            title=title,
-            pilots=chunk,
-            total=len(pilots),
-            first=(n - 1) * size + 1,
-            facet=facet,
-            year=year,
-            page_size=size,
-            facet_options=ctx.facet_options if facet is None else None,
-            **pager,
-        )
-        if facet is not None:
-            body += feeds.subscribe_block(ctx, here, "订阅本分类动态")
-        yield GeneratedPage(here, paged_title(title, n), body, "list", f"{title}，共 {len(pilots)} 项试点")
+        make = partial(_list_body, ctx, here, title, chunk, len(pilots), facet, pager)
+        page = GeneratedPage(here, paged_title(title, n), make, "list", f"{title}，共 {len(pilots)} 项试点")
+        page.inputs = tuple(("pilots", p.id) for p in chunk)
+        yield page
+
+
+def _list_body(
+    ctx: Context,
+    here: str,
+    title: str,
+    chunk: list[Any],
+    total: int,
+    facet: tuple[str, str] | None,
+    pager: dict[str, Any],
+) -> str:
+    size = ctx.settings.page_size
+    body = ctx.render(
+        "browse_list.md.j2",
+        here,
+        title=title,
+        pilots=chunk,
+        total=total,
+        first=(pager["page"] - 1) * size + 1,
+        facet=facet,
+        year=year,
+        page_size=size,
+        facet_options=ctx.facet_options if facet is None else None,
+        **pager,
+    )
+    if facet is not None:
+        body += feeds.subscribe_block(ctx, here, "订阅本分类动态")
+    return body

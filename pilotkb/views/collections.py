@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Iterator
+from functools import partial
 
 from ..registry import REGISTRY
 from .base import Context, GeneratedPage, paged_title
@@ -16,7 +17,8 @@ def pages(ctx: Context) -> Iterator[GeneratedPage]:
         records = list(cat.records[coll].values())
         base = c.index_uri.removesuffix("/index.md") + "/all"
         for here, chunk, pager in ctx.chunks(c.index_uri, base, records):
-            body = ctx.render(
+            body = partial(
+                ctx.render,
                 "collection_index.md.j2",
                 here,
                 coll=coll,
@@ -27,7 +29,11 @@ def pages(ctx: Context) -> Iterator[GeneratedPage]:
                 rel=cat.relations,
                 **pager,
             )
-            yield GeneratedPage(here, paged_title(c.index_title, pager["page"]), body, "index", c.index_intro)
+            page = GeneratedPage(
+                here, paged_title(c.index_title, pager["page"]), body, "index", c.index_intro
+            )
+            page.inputs = tuple((coll, r.id) for r in chunk)
+            yield page
     yield GeneratedPage(
         "evaluations/index.md",
         "评估",

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Iterator
+from functools import partial
 
 from ..opendata import downloads_context
 from .base import Context, GeneratedPage
@@ -13,14 +14,20 @@ URI = "about/downloads.md"
 def pages(ctx: Context) -> Iterator[GeneratedPage]:
     if not ctx.settings.exports:
         return
+    page = GeneratedPage(
+        URI,
+        "数据下载",
+        partial(body, ctx),
+        "index",
+        "全部记录的 CSV、Excel、JSON、SQLite 下载，附许可协议、数据日期与版本",
+    )
+    page.inputs = ()  # the preview does not remake the downloads, nor this page
+    yield page
+
+
+def body(ctx: Context) -> str:
     r = ctx.release
     context = downloads_context(
         ctx.cat, ctx.downloads, licence=r.licence, data_date=r.data_date, data_version=r.data_version
     )
-    yield GeneratedPage(
-        URI,
-        "数据下载",
-        ctx.render("about_downloads.md.j2", URI, **context),
-        "index",
-        "全部记录的 CSV、Excel、JSON、SQLite 下载，附许可协议、数据日期与版本",
-    )
+    return ctx.render("about_downloads.md.j2", URI, **context)

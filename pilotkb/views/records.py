@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 from collections.abc import Iterator
+from functools import partial
+from typing import Any
 
 from .. import cite
 from ..facets import year
@@ -21,24 +23,33 @@ def pages(ctx: Context) -> Iterator[GeneratedPage]:
             continue
         for rec in cat.records[coll].values():
             here = c.uri(rec.id)
-            log = changes.record_context(ctx, coll, rec.id, here)
-            body = ctx.render(
-                c.template,
-                here,
-                rec=rec,
-                rel=cat.relations(coll, rec.id),
-                cite=cat.citations(coll, rec) if coll != "sources" else [],
-                cited_by=cat.cited_by(rec.id) if coll == "sources" else {},
-                updates=sorted(getattr(rec, "updates", []), key=lambda u: u.date or "", reverse=True),
-                year=year(rec) if coll == "pilots" else None,
-                settings_page_size=ctx.settings.page_size,
-                changed=log["changed"],
-            )
-            if coll == "areas":
-                body += feeds.subscribe_block(ctx, here, "订阅本地区动态")
-            body += ctx.render("record_history.md.j2", here, **log)
-            body += citation(ctx, coll, rec, here)
-            yield GeneratedPage(here, title(coll, rec), body, coll, ctx.describe(coll, rec))
+            make = partial(body, ctx, coll, rec, here)
+            page = GeneratedPage(here, title(coll, rec), make, coll, ctx.describe(coll, rec))
+            page.inputs = ((coll, rec.id),)
+            yield page
+
+
+def body(ctx: Context, coll: str, rec: Any, here: str) -> str:
+    """A record's page body (rendered when the page is written)."""
+    cat = ctx.cat
+    c = REGISTRY[coll]
+    log = changes.record_context(ctx, coll, rec.id, here)
+    text = ctx.render(
+        c.template,
+        here,
+        rec=rec,
+        rel=cat.relations(coll, rec.id),
+        cite=cat.citations(coll, rec) if coll != "sources" else [],
+        cited_by=cat.cited_by(rec.id) if coll == "sources" else {},
+        updates=sorted(getattr(rec, "updates", []), key=lambda u: u.date or "", reverse=True),
+        year=year(rec) if coll == "pilots" else None,
+        settings_page_size=ctx.settings.page_size,
+        changed=log["changed"],
+    )
+    if coll == "areas":
+        text += feeds.subscribe_block(ctx, here, "订阅本地区动态")
+    text += ctx.render("record_history.md.j2", here, **log)
+    return text + citation(ctx, coll, rec, here)
 
 
 def citation(ctx: Context, coll: str, rec: object, here: str) -> str:

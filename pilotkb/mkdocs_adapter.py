@@ -42,7 +42,7 @@ from mkdocs.structure.files import File, Files
 from mkdocs.structure.pages import Page
 from mkdocs.structure.toc import get_toc
 
-from . import load_catalog, prerender
+from . import load_catalog, pageload, prerender
 from .catalog import Catalog
 from .errors import DataError
 from .settings import Settings
@@ -372,8 +372,11 @@ def _render_generated(page: Page, generated: GeneratedPage, config: MkDocsConfig
         page.markdown = body
         Page.render(page, config, build.files or Files([]))
         page.markdown = ""
+        # made after on_page_content ran (on an empty page): wrap its tables here, as
+        # hooks/pageload.py does for the hand-written pages
+        page.content = pageload.wrap_tables(page.content or "")
         return
-    page.content = done.content
+    page.content = pageload.wrap_tables(done.content)
     tokens = [
         {"level": lv, "id": hid, "name": text, "html": text, "data-toc-label": "", "children": []}
         for lv, hid, text in done.headings

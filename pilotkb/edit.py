@@ -45,9 +45,9 @@ from ruamel.yaml.scalarstring import DoubleQuotedScalarString
 from .errors import DataError, Problem
 from .load import display_name, loads, read_text
 from .model import DATE_RE, RESERVED_IDS, SLUG_RE
-from .registry import FILE_ORDER, REGISTRY
+from .registry import MODELS
 
-COLLECTIONS = {name: REGISTRY[name].model for name in FILE_ORDER}
+COLLECTIONS = MODELS
 
 DEFAULT_DATA = Path(__file__).resolve().parent.parent / "data" / "pilots.yaml"
 _Loader: type = getattr(yaml, "CSafeLoader", yaml.SafeLoader)

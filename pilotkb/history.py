@@ -25,9 +25,9 @@ from typing import Any
 
 import yaml
 
-from .registry import FILE_ORDER, REGISTRY
+from .registry import MODELS
 
-COLLECTIONS = {name: REGISTRY[name].model for name in FILE_ORDER}
+COLLECTIONS = MODELS
 
 _Loader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
 

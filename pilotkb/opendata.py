@@ -32,9 +32,9 @@ from .catalog import Catalog
 from .errors import DataError, Problem
 from .export import dictionary_rows, records_json
 from .model import DATE_RE, SLUG_RE, _partial_date, _slug
-from .registry import FILE_ORDER, REGISTRY, DataFile
+from .registry import MODELS, REGISTRY, DataFile
 
-COLLECTIONS = {name: REGISTRY[name].model for name in FILE_ORDER}
+COLLECTIONS = MODELS
 REFERENCES = {name: dict(c.references) for name, c in REGISTRY.items()}
 
 DOWNLOADS = "downloads"

@@ -218,6 +218,10 @@ FILE_ORDER = (
 )
 
 
+# Each collection's model, in the data file's order (editors, exports and history read it).
+MODELS: dict[str, type[BaseModel]] = {name: REGISTRY[name].model for name in FILE_ORDER}
+
+
 def collection(name: str) -> Collection:
     return REGISTRY[name]
 

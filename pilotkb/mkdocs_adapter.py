@@ -42,7 +42,7 @@ from mkdocs.structure.files import File, Files
 from mkdocs.structure.pages import Page
 from mkdocs.structure.toc import get_toc
 
-from . import load_catalog, pageload, prerender
+from . import load_catalog, pageload, prerender, themecache
 from .catalog import Catalog
 from .errors import DataError
 from .settings import Settings
@@ -103,6 +103,7 @@ class _Build:
         self.downloads: list[str] = []  # the open-data files' paths in the site
         self.error: str | None = None
         self.views: Views | None = None
+        self.nav: Any = None  # MkDocs' Navigation, for themecache
         raw = config.extra.get("kb")
         data = raw.get("data") if isinstance(raw, dict) else None
         self.data_path = root / (data if isinstance(data, str) else Settings.data)
@@ -430,6 +431,19 @@ def _error_files(files: Files, config: MkDocsConfig, message: str) -> Files:
     for uri in sorted(uris):
         files.append(File.generated(config, uri, content=content))
     return files
+
+
+def on_env(env: Any, config: MkDocsConfig, files: Files) -> Any:
+    """Material's nav and tabs rendered once per folder of pages outside the nav (themecache)."""
+    nav = getattr(_build(config), "nav", None)
+    if nav is not None:
+        themecache.install(env, nav)
+    return env
+
+
+def on_nav(nav: Any, config: MkDocsConfig, files: Files) -> Any:
+    _build(config).nav = nav
+    return nav
 
 
 def on_page_context(context: dict[str, Any], page: Any, config: MkDocsConfig, nav: Any) -> dict[str, Any]:

@@ -9,10 +9,12 @@ import pytest
 from pilotkb.search import (
     DIGITS,
     Segmenter,
+    _ArticleText,
     bitset,
     data_words,
     encode_postings,
     fold,
+    page_blocks,
     page_text,
     varint,
 )
@@ -111,6 +113,39 @@ def test_index_covers_every_record_its_page_or_its_row(real_site, real_catalog):
         assert d["t"] == title and text.startswith(d["x"][:200])
     facets = manifest["facets"]
     assert [v[1] for v in facets["type"]][:2] == ["试点", "指标"]
+
+
+def _blocks_by_html_parser(html_text: str) -> tuple[str, list[tuple[str, float]]]:
+    """The reference: the same handlers fed by the standard library's html.parser."""
+    start, end = html_text.find("<article"), html_text.find("</article>")
+    parser = _ArticleText()
+    parser.feed(html_text[start:end] if start >= 0 and end > start else "")
+    parser.close()
+    parser._flush()
+    return " ".join("".join(parser.title).split()), parser.blocks
+
+
+TRICKY = (
+    '<article class="md-content__inner"><h1>标题 &amp; 名称<a class="headerlink" href="#x">¶</a></h1>'
+    "<p data-x=\"a>b\" class='kb-lead'>甲<br>乙<br/>丙 &lt;丁&gt;</p><!-- 注释 <p>不算</p> -->"
+    '<script>var s = "<p>不是正文</p>";</script><img src="x.png" alt="图"/><p>戊</p>'
+    '<div class="kb-cite"><p>引用格式</p></div><blockquote><p>原文一句</p></blockquote>'
+    "<dl><dt>时间</dt><dd>2017 年</dd></dl> a < b </article>"
+)
+
+
+def test_page_text_reads_pages_as_html_parser_does(real_site):
+    """The fast tokenizer gives the index the same text as the standard HTML parser, on a
+    page made to be awkward and on every page of the site."""
+    assert page_blocks(TRICKY) == _blocks_by_html_parser(TRICKY)
+    title, blocks = page_blocks(TRICKY)
+    assert title == "标题 & 名称"
+    assert "引用格式" not in str(blocks) and "不是正文" not in str(blocks) and "不算" not in str(blocks)
+    pages = sorted(real_site.rglob("*.html"))
+    assert len(pages) > 100
+    for page in pages:
+        text = page.read_text(encoding="utf-8")
+        assert page_blocks(text) == _blocks_by_html_parser(text), page
 
 
 def test_no_file_of_the_index_is_large(real_site):

@@ -42,9 +42,10 @@ from mkdocs.structure.files import File, Files
 from mkdocs.structure.pages import Page
 from mkdocs.structure.toc import get_toc
 
-from . import load_catalog, pageload, prerender, themecache
+from . import background, load_catalog, pageload, prerender, themecache
 from .catalog import Catalog
 from .errors import DataError
+from .opendata import OPEN_DATA_PATHS
 from .settings import Settings
 from .views import GeneratedPage, Views
 from .views import feeds as feed_view
@@ -104,6 +105,7 @@ class _Build:
         self.error: str | None = None
         self.views: Views | None = None
         self.nav: Any = None  # MkDocs' Navigation, for themecache
+        self.open_data_pending = False  # the open-data files come from a second process
         raw = config.extra.get("kb")
         data = raw.get("data") if isinstance(raw, dict) else None
         self.data_path = root / (data if isinstance(data, str) else Settings.data)
@@ -238,9 +240,22 @@ def on_files(files: Files, config: MkDocsConfig) -> Files:
         if previous is not None and previous.history is not None and previous.history[0] == key:
             views.ctx.__dict__["history"] = previous.history[1]  # same commits: same history
         build.history = (key, views.ctx.history)
+    # Under `mkdocs build`, the search index and the open data are made by second processes
+    # while this one renders the pages (pilotkb.background).
+    parallel = previous is None and not _serving and build.settings.workers and background.available()
+    if parallel and build.settings.search:
+        from .search import BackgroundIndexer
+
+        with stages.time("search index"):
+            build.indexer = BackgroundIndexer(build.catalog, config.use_directory_urls, Path(config.site_dir))
     if previous is None:
         with stages.time("exports (JSON, CSV, XLSX, SQLite …)"):
-            views.ctx.downloads  # noqa: B018
+            if parallel and build.settings.exports:
+                views.ctx.exports, views.ctx.release  # noqa: B018 - made here, read by the job
+                views.ctx.open_data_job = background.Job(views.ctx.open_data)
+                build.open_data_pending = True
+            else:
+                views.ctx.downloads  # noqa: B018
     affected: set[tuple[str, str]] = set()
     if previous is not None:
         with stages.time("preview: what changed"):
@@ -249,6 +264,7 @@ def on_files(files: Files, config: MkDocsConfig) -> Files:
     pages: list[str] = []
     build.pages.clear()
     remade: list[str] = []
+    last: list[tuple[GeneratedPage, File]] = []
     with stages.time("page list"):
         for page in views.pages():
             existing = files.get_file_from_path(page.src_uri)
@@ -262,14 +278,30 @@ def on_files(files: Files, config: MkDocsConfig) -> Files:
                 file.is_modified = _unmodified  # type: ignore[method-assign]
             elif previous is not None:
                 remade.append(page.src_uri)
+            if page.last:
+                last.append((page, file))
+                continue
+            files.append(file)
+            build.pages[page.src_uri] = page
+            pages.append(page.src_uri)
+        for page, file in last:
             files.append(file)
             build.pages[page.src_uri] = page
             pages.append(page.src_uri)
     _last_pages[:] = pages
     with stages.time("list data, charts, feeds"):
-        for uri, content in views.files(downloads=previous is None).items():
+        made_now = previous is None and not build.open_data_pending
+        for uri, content in views.files(downloads=made_now).items():
             files.append(File.generated(config, uri, content=content))
-    if previous is None:
+    if build.open_data_pending:
+        for uri, content in views.ctx.exports.items():
+            files.append(File.generated(config, uri, content=content))
+        for uri in OPEN_DATA_PATHS:  # known to MkDocs (links to them are checked), written later
+            file = File.generated(config, uri, content=b"")
+            file.copy_file = _written_later  # type: ignore[method-assign]
+            files.append(file)
+        build.downloads = [*views.ctx.exports, *OPEN_DATA_PATHS]
+    elif previous is None:
         build.downloads = list(views.ctx.downloads)
     else:  # the first build's downloads stay in the site; pages still link to them
         build.downloads = previous.downloads
@@ -292,7 +324,7 @@ def on_files(files: Files, config: MkDocsConfig) -> Files:
         log.info(
             "pilotkb: preview pages remade: %s", " ".join(remade[:50]) + (" …" if len(remade) > 50 else "")
         )
-    elif build.settings.search:
+    elif build.settings.search and build.indexer is None:
         from .search import Indexer
 
         with stages.time("search index"):
@@ -304,6 +336,10 @@ def on_files(files: Files, config: MkDocsConfig) -> Files:
     build.files = files
     build.pages_started = time.perf_counter()
     return files
+
+
+def _written_later(dirty: bool = False) -> None:
+    """An open-data file a second process is making: on_post_build writes it."""
 
 
 def _unmodified() -> bool:
@@ -496,6 +532,16 @@ def on_post_build(config: MkDocsConfig) -> None:
         _preview = _Preview(build.catalog, build.pages, build.bodies)
         _preview.history = build.history
         _preview.downloads = build.downloads
+    if build.open_data_pending:
+        with stages.time("exports: waiting for the second process"):
+            try:
+                made = build.views.ctx.downloads
+            except DataError as exc:
+                raise PluginError(exc.report()) from None
+        for uri in OPEN_DATA_PATHS:
+            target = Path(config.site_dir) / uri
+            target.parent.mkdir(parents=True, exist_ok=True)
+            target.write_bytes(made[uri])
     if build.settings.search and build.indexer is not None:
         from .search import build_index
 

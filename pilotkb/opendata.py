@@ -42,6 +42,8 @@ XLSX_PATH = f"{DOWNLOADS}/pilots.xlsx"
 SQLITE_PATH = f"{DOWNLOADS}/pilots.db"
 DATASETTE_PATH = f"{DOWNLOADS}/pilots.metadata.json"
 DATAPACKAGE_PATH = f"{DOWNLOADS}/datapackage.json"
+# what open_data_files makes (known before it runs: a second process may be making them)
+OPEN_DATA_PATHS = (XLSX_PATH, SQLITE_PATH, DATASETTE_PATH, DATAPACKAGE_PATH)
 JSON_PATH = f"{DOWNLOADS}/pilots.json"
 SCHEMA_PATH = f"{DOWNLOADS}/pilots.schema.json"
 

@@ -493,6 +493,38 @@ class IndexStats:
     bytes: int
 
 
+class BackgroundIndexer:
+    """An ``Indexer`` in a second process (``background.Job``): each written page's article
+    goes to it through a pipe, and it writes the index when the build ends."""
+
+    def __init__(self, catalog: Catalog, directory_urls: bool, site_dir: Path):
+        from .background import Job
+
+        self._job = Job(_index_in_background, catalog, directory_urls, site_dir, feed=True)
+
+    def add_page(self, url: str, html_text: str) -> None:
+        start = html_text.find("<article")
+        end = html_text.find("</article>", start)
+        article = html_text[start : end + len("</article>")] if start >= 0 and end > start else ""
+        self._job.send(f"{url}\0{article}".encode())
+
+    def write(self, site_dir: Path) -> IndexStats:
+        return self._job.result()
+
+    def cancel(self) -> None:
+        self._job.cancel()
+
+
+def _index_in_background(
+    catalog: Catalog, directory_urls: bool, site_dir: Path, pages: Iterable[bytes]
+) -> IndexStats:
+    indexer = Indexer(catalog, directory_urls)
+    for message in pages:
+        url, _, article = message.decode().partition("\0")
+        indexer.add_page(url, article)
+    return indexer.write(site_dir)
+
+
 def build_index(
     catalog: Catalog, site_dir: Path, directory_urls: bool = True, indexer: Indexer | None = None
 ) -> IndexStats:

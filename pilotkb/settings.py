@@ -75,6 +75,9 @@ class Settings:
     feed_entries: int = 50
     """每个订阅源（Atom、RSS）最多收录的条目数。"""
 
+    workers: bool = True
+    """`mkdocs build` 时是否把检索索引和开放数据文件（Excel 工作簿、SQLite 数据库、数据包说明）交给第二个进程制作，与页面渲染同时进行：双核机器上构建更快，占用的 CPU 时间不变。需要操作系统支持 fork（Linux、macOS），不支持时在同一进程内完成；`mkdocs serve` 时总在同一进程内完成。"""
+
     precompress: bool = False
     """构建后是否在每个文本文件（HTML、CSS、JS、JSON、SVG、XML、CSV，1 KB 以上）旁写一份 gzip 压缩副本（name.gz），供只发送预压缩文件的主机使用（GitLab Pages、nginx 的 gzip_static），手机下载量约为原来的四分之一；会自行压缩的主机（GitHub Pages）无需开启。默认关闭：副本使输出多出约四分之一，构建稍慢。"""
 

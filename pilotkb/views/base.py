@@ -33,6 +33,9 @@ class GeneratedPage:
     # the page is made again only when one of them (or a record linked to them) changes.
     # None: the page is compared by its body instead.
     inputs: tuple[tuple[str, str], ...] | None = None
+    # Written after every other page: it shows what a second build process makes (sizes
+    # of the downloads), so the pages before it are rendered while that process works.
+    last: bool = False
 
     def text(self) -> str:
         """The body (rendered now if it is made on demand)."""
@@ -85,19 +88,28 @@ class Context:
             date = self.history.head_date[:10] if self.history.head_date else None
         return Release(self.settings.licence, date or None, data_version(self.cat.path))
 
+    # A background.Job making open_data() in a second process, set by the adapter.
+    open_data_job: Any = None
+
+    @cached_property
+    def exports(self) -> dict[str, bytes]:
+        """The JSON, CSV and schema downloads (empty when exports are off)."""
+        return export_files(self.cat) if self.settings.exports else {}
+
+    def open_data(self) -> dict[str, bytes]:
+        """The workbook, database and data package (opendata.OPEN_DATA_PATHS)."""
+        r = self.release
+        return open_data_files(
+            self.cat, self.exports, licence=r.licence, data_date=r.data_date, data_version=r.data_version
+        )
+
     @cached_property
     def downloads(self) -> dict[str, bytes]:
         """The open-data files, keyed by their path in the site (empty when exports are off)."""
         if not self.settings.exports:
             return {}
-        files = export_files(self.cat)
-        r = self.release
-        files.update(
-            open_data_files(
-                self.cat, files, licence=r.licence, data_date=r.data_date, data_version=r.data_version
-            )
-        )
-        return files
+        made = self.open_data_job.result() if self.open_data_job is not None else self.open_data()
+        return {**self.exports, **made}
 
     @cached_property
     def facet_values(self) -> dict[str, list[Value]]:

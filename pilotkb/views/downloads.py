@@ -22,6 +22,7 @@ def pages(ctx: Context) -> Iterator[GeneratedPage]:
         "全部记录的 CSV、Excel、JSON、SQLite 下载，附许可协议、数据日期与版本",
     )
     page.inputs = ()  # the preview does not remake the downloads, nor this page
+    page.last = True  # shows the sizes of the files a second process may still be making
     yield page
 
 

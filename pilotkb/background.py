@@ -1,0 +1,104 @@
+"""Work done in a second process while MkDocs renders pages.
+
+Rendering pages is one process's work; a CI machine has two cores. The search index (fed
+each page as it is written) and the open-data workbook and database (made from the
+catalogue) do not change any page but the 数据下载 page, so they are made beside the
+rendering by a forked process, which starts with the catalogue already in memory (nothing
+is pickled on the way in). Results and errors come back through a pipe; an error in the
+second process becomes the same error in the build, with its message.
+
+Only where ``fork`` exists (Linux, macOS) and only for ``mkdocs build``: ``mkdocs serve``
+runs threads (forking them is unsafe) and its preview does not remake these files anyway.
+Each job's process leaves with ``os._exit`` (multiprocessing's fork path), so the
+parent's ``atexit`` handlers never run twice.
+"""
+
+from __future__ import annotations
+
+import multiprocessing
+import queue
+import threading
+import traceback
+from collections.abc import Callable, Iterator
+from multiprocessing.connection import Connection
+from typing import Any
+
+from .errors import DataError
+
+
+def available() -> bool:
+    return "fork" in multiprocessing.get_all_start_methods()
+
+
+def _run(out: Connection, inbox: Connection | None, fn: Callable[..., Any], args: tuple[Any, ...]) -> None:
+    try:
+        result = fn(*args, _stream(inbox)) if inbox is not None else fn(*args)
+        out.send((True, result))
+    except DataError as exc:
+        out.send((False, exc))
+    except BaseException:  # noqa: BLE001 - reported by the parent, which fails the build
+        out.send((False, RuntimeError("second build process failed:\n" + traceback.format_exc())))
+    finally:
+        out.close()
+
+
+def _stream(inbox: Connection) -> Iterator[bytes]:
+    """The messages the parent sends, read by a thread as they come, so the parent never
+    waits on a full pipe while this process is still starting its work."""
+    q: queue.SimpleQueue[bytes] = queue.SimpleQueue()
+
+    def read() -> None:
+        while True:
+            msg = inbox.recv_bytes()
+            q.put(msg)
+            if not msg:
+                return
+
+    threading.Thread(target=read, daemon=True).start()
+    while msg := q.get():
+        yield msg
+
+
+class Job:
+    """``fn(*args)`` in a forked process; with ``feed=True`` it also receives an iterator of
+    the byte strings given to ``send`` (ended by ``result``)."""
+
+    def __init__(self, fn: Callable[..., Any], *args: Any, feed: bool = False):
+        ctx = multiprocessing.get_context("fork")
+        self._results, out = ctx.Pipe(duplex=False)
+        inbox, self._sender = ctx.Pipe(duplex=False) if feed else (None, None)
+        self._proc = ctx.Process(target=_run, args=(out, inbox, fn, args), daemon=True)
+        self._proc.start()
+        out.close()
+        if inbox is not None:
+            inbox.close()
+        self._done = False
+        self._value: Any = None
+
+    def send(self, message: bytes) -> None:
+        assert self._sender is not None and message
+        self._sender.send_bytes(message)
+
+    def result(self) -> Any:
+        """The function's return value (waits for it); its DataError raised here."""
+        if not self._done:
+            if self._sender is not None:
+                self._sender.send_bytes(b"")
+                self._sender.close()
+            try:
+                ok, value = self._results.recv()
+            except EOFError:
+                ok, value = False, RuntimeError("second build process ended without a result")
+            self._proc.join()
+            self._results.close()
+            self._done, self._value = True, (ok, value)
+        ok, value = self._value
+        if not ok:
+            raise value
+        return value
+
+    def cancel(self) -> None:
+        if not self._done and self._proc.is_alive():
+            self._proc.kill()
+            self._proc.join()
+        self._done = True

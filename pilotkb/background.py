@@ -15,6 +15,7 @@ parent's ``atexit`` handlers never run twice.
 
 from __future__ import annotations
 
+import gc
 import multiprocessing
 import queue
 import threading
@@ -68,6 +69,10 @@ class Job:
         self._results, out = ctx.Pipe(duplex=False)
         inbox, self._sender = ctx.Pipe(duplex=False) if feed else (None, None)
         self._proc = ctx.Process(target=_run, args=(out, inbox, fn, args), daemon=True)
+        # Objects made so far (the catalogue) move to the collector's permanent generation,
+        # so neither process's collections write to them and their pages stay shared
+        # (Python's advice for fork without exec).
+        gc.freeze()
         self._proc.start()
         out.close()
         if inbox is not None:

@@ -28,6 +28,7 @@ of the data file, else 1970-01-01), so the bytes depend only on the data and its
 from __future__ import annotations
 
 import datetime as _dt
+import heapq
 import posixpath
 import re
 import uuid
@@ -190,6 +191,10 @@ def _area_members(cat: Catalog) -> dict[str, set[str]]:
     return out
 
 
+def _when(c: Change) -> Any:
+    return c.datetime
+
+
 def collect(cat: Catalog, history: History | None, site_name: str, limit: int = DEFAULT_LIMIT) -> list[Feed]:
     """Every feed with its entries (newest first, at most ``limit`` each)."""
     changes = history.changes if history else []
@@ -199,7 +204,8 @@ def collect(cat: Catalog, history: History | None, site_name: str, limit: int = 
             pilot_changes.setdefault(c.id, []).append(c)
 
     def about(pids: list[str]) -> tuple[Entry, ...]:
-        mine = [c for pid in pids for c in pilot_changes.get(pid, [])]
+        # only the newest `limit` can be shown: entries (and their ids) are made for those
+        mine = heapq.nlargest(limit, (c for pid in pids for c in pilot_changes.get(pid, [])), key=_when)
         return _merge(update_entries(cat, pids), change_entries(cat, mine), limit=limit)
 
     feeds = [

@@ -37,15 +37,20 @@ def dest_url(src_uri: str, directory_urls: bool = True) -> str:
 
 def relative(from_uri: str, to_uri: str, directory_urls: bool = True, anchor: str = "") -> str:
     """A relative link from the page of ``from_uri`` to the page of ``to_uri``."""
+    # Path parts by hand rather than posixpath.relpath (which makes both paths absolute and
+    # normalises them): a list page links to every page of its list, so a 10,000-pilot site
+    # asks for ~140,000 links before any page is written. tests/test_architecture.py
+    # compares this with posixpath.relpath.
     src = dest_url(from_uri, directory_urls)
     dst = dest_url(to_uri, directory_urls)
-    src_dir = src if src.endswith("/") or src == "" else posixpath.dirname(src) + "/"
-    if src_dir == "":
-        src_dir = "."
-    rel = posixpath.relpath(dst or ".", src_dir.rstrip("/") or ".")
+    here = src.split("/")[:-1]  # the folder the page is served from
+    there = [part for part in dst.split("/") if part]
+    common = 0
+    for a, b in zip(here, there, strict=False):
+        if a != b:
+            break
+        common += 1
+    rel = "/".join([".."] * (len(here) - common) + there[common:]) or "."
     if dst.endswith("/") or dst == "":
-        rel = rel.rstrip("/") + "/"
-        if rel == "./":
-            rel = "./"
-    frag = f"#{anchor}" if anchor else ""
-    return rel + frag
+        rel += "/"
+    return rel + (f"#{anchor}" if anchor else "")

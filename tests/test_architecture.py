@@ -46,6 +46,28 @@ def test_relative_links_between_pages(src, dst, directory_urls, anchor, expected
     assert relative(src, dst, directory_urls, anchor) == expected
 
 
+def test_relative_links_agree_with_posixpath_relpath(real_catalog):
+    """Every link between a sample of the site's pages, in both URL styles, is the one
+    posixpath.relpath gives, and resolves back to its target."""
+    import itertools
+    import posixpath
+
+    from pilotkb.pages import generate
+    from pilotkb.settings import Settings
+
+    uris = sorted(p.src_uri for p in generate(real_catalog, Settings()))
+    sample = uris[::7] + ["index.md", "stats/index.md", "browse/all/2.md", "a/b/c/d.md"]
+    for directory_urls, (src, dst) in itertools.product((True, False), itertools.product(sample, repeat=2)):
+        s, d = dest_url(src, directory_urls), dest_url(dst, directory_urls)
+        folder = s if s.endswith("/") or s == "" else (posixpath.dirname(s) + "/").lstrip("/")
+        expected = posixpath.relpath(d or ".", folder.rstrip("/") or ".")
+        if d.endswith("/") or d == "":
+            expected = expected.rstrip("/") + "/"
+        got = relative(src, dst, directory_urls)
+        assert got == expected, (src, dst, directory_urls)
+        assert posixpath.normpath(posixpath.join(folder, got)) == posixpath.normpath(d or "."), (src, dst)
+
+
 def test_dest_url_follows_mkdocs():
     assert dest_url("index.md") == ""
     assert dest_url("stats/index.md") == "stats/"

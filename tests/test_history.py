@@ -172,3 +172,40 @@ def test_uncommitted_file(tmp_path):
     r = Repo(tmp_path / "repo")
     hist = read_history(r.path, 50)
     assert hist.changes == [] and "还没有提交" in (hist.message or "")
+
+
+def test_preview_remakes_the_changes_pages_that_show_an_edited_record(repo, tmp_path):
+    """Under `make serve`, renaming a record remakes the 更新记录 pages listing it (or a
+    record linked to it), with the new name; an edit to nothing they list remakes none."""
+    from pilotkb import load_catalog
+    from pilotkb.mkdocs_adapter import _linked, _Preview
+    from pilotkb.settings import Settings
+    from pilotkb.views import Views
+
+    r, _ = repo
+    history = read_history(r.path, 100)
+    golden = Path(__file__).parent / "fixtures" / "golden"
+    edited = tmp_path / "pilots.yaml"
+    (tmp_path / "source.txt").write_text(
+        (golden / "source.txt").read_text(encoding="utf-8"), encoding="utf-8"
+    )
+    text = (golden / "pilots.yaml").read_text(encoding="utf-8")
+    assert "    name: 临淄区\n" in text
+    edited.write_text(text.replace("    name: 临淄区\n", "    name: 临淄区（改名）\n", 1), encoding="utf-8")
+
+    def changes_pages(path: Path):
+        views = Views(load_catalog(path), Settings(page_size=2))
+        views.ctx.__dict__["history"] = history  # the same commits in both builds
+        return views.ctx.cat, {p.src_uri: p for p in views.pages() if p.kind == "changes"}
+
+    old_cat, before = changes_pages(golden / "pilots.yaml")
+    new_cat, after = changes_pages(edited)
+    assert len(after) > 2
+    preview = _Preview(old_cat, before, {})
+    changed = preview.changed_records(new_cat)
+    assert ("areas", "linzi") in changed
+    affected = changed | _linked(new_cat, changed) | _linked(old_cat, changed)
+    remade = {uri for uri, page in after.items() if preview.remake(page, affected, {})}
+    showing = {uri for uri, page in after.items() if "临淄区（改名）" in page.text()}
+    assert showing and showing <= remade
+    assert not any(preview.remake(page, {("pilots", "no-such-pilot")}, {}) for page in after.values())

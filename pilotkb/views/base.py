@@ -4,10 +4,10 @@ from __future__ import annotations
 
 import html
 import json
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass, field
 from functools import cached_property
-from typing import Any
+from typing import Any, overload
 
 from ..catalog import Catalog
 from ..export import export_files
@@ -141,8 +141,28 @@ class Context:
         parts = [items[i : i + size] for i in range(0, len(items), size)] or [[]]
         uris = [first_uri if n == 1 else f"{base}/{n}.md" for n in range(1, len(parts) + 1)]
         for n, (here, part) in enumerate(zip(uris, parts, strict=True), start=1):
-            pager = {"page": n, "pages": len(uris), "page_hrefs": [self.href(here, u) for u in uris]}
+            pager = {"page": n, "pages": len(uris), "page_hrefs": _Hrefs(self.href, here, uris)}
             yield here, part, pager
+
+
+class _Hrefs(Sequence[str]):
+    """Links from one page of a list to each of its pages, made when the page is rendered:
+    a list of P pages has P² of them, and the preview renders only the pages that changed."""
+
+    def __init__(self, href: Callable[[str, str], str], here: str, uris: list[str]):
+        self.href, self.here, self.uris = href, here, uris
+
+    def __len__(self) -> int:
+        return len(self.uris)
+
+    @overload
+    def __getitem__(self, i: int) -> str: ...
+    @overload
+    def __getitem__(self, i: slice) -> list[str]: ...
+    def __getitem__(self, i: int | slice) -> str | list[str]:
+        if isinstance(i, slice):
+            return [self.href(self.here, u) for u in self.uris[i]]
+        return self.href(self.here, self.uris[i])
 
 
 def paged_title(title: str, page: int) -> str:

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 from dataclasses import dataclass
+from functools import partial
 from pathlib import PurePath
 from typing import Any
 from weakref import WeakKeyDictionary
@@ -111,24 +112,31 @@ def _groups(ctx: Context, chunk: list[Change]) -> list[Group]:
 
 def pages(ctx: Context) -> Iterator[GeneratedPage]:
     hist = ctx.history
-    message = hist.message if not hist.changes else ""
+    # What the preview compares instead of the bodies (mkdocs_adapter._Preview): the
+    # history read (a new commit remakes every page of the list) and the records shown.
+    version = ("history", f"{hist.commits}:{hist.changes[0].sha if hist.changes else ''}:{len(hist.changes)}")
     for here, chunk, pager in ctx.chunks(URI, BASE, hist.changes):
-        n = pager["page"]
-        body = ctx.render(
-            "changes_index.md.j2",
+        page = GeneratedPage(
             here,
-            changes=chunk,
-            groups=_groups(ctx, chunk),
-            history_message=message,
-            commits=hist.commits,
-            data_name=PurePath(ctx.cat.path).name if ctx.cat.path else "pilots.yaml",
-            feed_links=feeds.feed_links(here, ctx.cat, ctx.site_url, ctx.directory_urls),
-            **pager,
-        )
-        yield GeneratedPage(
-            here,
-            paged_title(TITLE, n),
-            body,
+            paged_title(TITLE, pager["page"]),
+            partial(_body, ctx, here, chunk, pager),
             "changes",
             "数据的修改记录：哪条记录、哪个字段、从什么改成什么、何时修改",
         )
+        page.inputs = (version, *dict.fromkeys((c.collection, c.id) for c in chunk))
+        yield page
+
+
+def _body(ctx: Context, here: str, chunk: list[Change], pager: dict[str, Any]) -> str:
+    hist = ctx.history
+    return ctx.render(
+        "changes_index.md.j2",
+        here,
+        changes=chunk,
+        groups=_groups(ctx, chunk),
+        history_message=hist.message if not hist.changes else "",
+        commits=hist.commits,
+        data_name=PurePath(ctx.cat.path).name if ctx.cat.path else "pilots.yaml",
+        feed_links=feeds.feed_links(here, ctx.cat, ctx.site_url, ctx.directory_urls),
+        **pager,
+    )

@@ -70,6 +70,35 @@ def test_nothing_moves_while_the_page_loads(phone, base, view):
     assert shifts == []
 
 
+@pytest.mark.parametrize("view", ["", "stats/", f"pilots/{PILOTS[0]['id']}/"])
+def test_nothing_moves_on_a_desktop_either(browser, base, view):
+    context = browser.new_context(viewport={"width": 1280, "height": 800}, locale="zh-CN")
+    context.add_init_script(RECORD_SHIFTS)
+    try:
+        assert layout_shifts(context.new_page(), f"{base}/{view}") == []
+    finally:
+        context.close()
+
+
+def test_charts_below_the_first_screen_are_laid_out_when_reached(phone, base):
+    """统计: the first charts are drawn with the page, later ones when the reader gets near
+    them, and then at their full size."""
+    page = phone
+    page.goto(f"{base}/stats/")
+    page.wait_for_load_state("networkidle")
+    figures = page.locator("figure.kb-chart-figure")
+    assert figures.count() >= 10
+    style = "el => getComputedStyle(el).contentVisibility"
+    assert figures.nth(0).evaluate(style) == "visible"
+    assert figures.nth(1).evaluate(style) == "visible"
+    late = figures.nth(figures.count() - 1)
+    assert late.evaluate(style) == "auto"
+    late.scroll_into_view_if_needed()
+    page.wait_for_timeout(200)
+    assert late.locator("svg").bounding_box()["height"] > 100
+    assert late.locator("figcaption").is_visible()
+
+
 def test_material_starts_on_the_first_scroll_and_works(phone, base):
     """Material's bundle waits for the reader, then behaves as if loaded with the page."""
     page = phone

@@ -23,6 +23,7 @@ build made them; ``mkdocs build`` always makes everything.
 
 from __future__ import annotations
 
+import gc
 import hashlib
 import html
 import json
@@ -46,6 +47,7 @@ from . import background, load_catalog, pageload, prerender, themecache
 from .catalog import Catalog
 from .errors import DataError
 from .opendata import OPEN_DATA_PATHS
+from .render import COMPILED
 from .settings import Settings
 from .views import GeneratedPage, Views
 from .views import feeds as feed_view
@@ -221,6 +223,12 @@ _preview: _Preview | None = None
 
 def on_config(config: MkDocsConfig) -> MkDocsConfig:
     """Check the settings and the data before anything is built."""
+    # A preview rebuild makes a whole new catalogue beside the previous one (millions of
+    # objects); the cyclic collector would walk both several times while the reader waits
+    # (about a second at 10,000 pilots). It is off until the rebuild is done (on_post_build).
+    gc.enable()
+    if _serving and _dirty and _preview is not None:
+        gc.disable()
     _build(config)
     return config
 
@@ -470,7 +478,9 @@ def _error_files(files: Files, config: MkDocsConfig, message: str) -> Files:
 
 
 def on_env(env: Any, config: MkDocsConfig, files: Files) -> Any:
-    """Material's nav and tabs rendered once per folder of pages outside the nav (themecache)."""
+    """Material's nav and tabs rendered once per folder of pages outside the nav (themecache);
+    the theme's templates compiled once per process (render.COMPILED)."""
+    env.bytecode_cache = COMPILED
     nav = getattr(_build(config), "nav", None)
     if nav is not None:
         themecache.install(env, nav)
@@ -552,6 +562,7 @@ def on_post_build(config: MkDocsConfig) -> None:
             raise PluginError(exc.report()) from None
         build.indexer = None
     stages.add("total (from config)", time.perf_counter() - build.started)
+    gc.enable()
     report = stages.report()
     log.info(
         "pilotkb: stages: %s; peak %.0f MB",

@@ -11,6 +11,7 @@ from enum import Enum
 from typing import Any
 
 from jinja2 import Environment, PackageLoader, StrictUndefined, select_autoescape
+from jinja2.bccache import Bucket, BytecodeCache
 from markupsafe import Markup, escape
 
 from .catalog import Catalog
@@ -21,8 +22,30 @@ from .urls import record_anchor, record_uri, relative
 UNKNOWN_HTML = Markup('<span class="kb-unknown">未公开</span>')
 
 
+class CompiledTemplates(BytecodeCache):
+    """Compiled templates kept in memory for the life of the process, checked against each
+    template's source: ``mkdocs serve`` makes a new theme environment and a new Renderer for
+    every rebuild, and compiling Material's and the package's templates again took 1.5 s
+    of each preview."""
+
+    def __init__(self) -> None:
+        self.store: dict[str, tuple[str | None, Any]] = {}
+
+    def load_bytecode(self, bucket: Bucket) -> None:
+        checksum, code = self.store.get(bucket.key, (None, None))
+        if code is not None and checksum == bucket.checksum:
+            bucket.code = code
+
+    def dump_bytecode(self, bucket: Bucket) -> None:
+        self.store[bucket.key] = (bucket.checksum, bucket.code)
+
+
+COMPILED = CompiledTemplates()
+
+
 def environment() -> Environment:
     env = Environment(
+        bytecode_cache=COMPILED,
         loader=PackageLoader("pilotkb", "templates"),
         autoescape=select_autoescape(default=True, default_for_string=True, enabled_extensions=("j2",)),
         undefined=StrictUndefined,

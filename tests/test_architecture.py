@@ -251,3 +251,29 @@ def test_search_says_plainly_when_the_index_format_differs(real_site, serve, bro
     )
     meta = page.text_content("[data-kb-search-page] .md-search-result__meta")
     assert f"（{VERSION + 1}）与本页脚本（{VERSION}）不一致" in meta
+
+
+def test_compiled_templates_are_reused_until_their_source_changes(tmp_path):
+    """Under `make serve` every rebuild makes new Jinja environments sharing one cache of
+    compiled templates: an unchanged template is not compiled again, an edited one is."""
+    from jinja2 import Environment, FileSystemLoader
+
+    from pilotkb.render import CompiledTemplates
+
+    cache = CompiledTemplates()
+    (tmp_path / "t.html").write_text("旧 {{ x }}", encoding="utf-8")
+
+    def render() -> str:
+        return (
+            Environment(loader=FileSystemLoader(tmp_path), bytecode_cache=cache)
+            .get_template("t.html")
+            .render(x=1)
+        )
+
+    assert render() == "旧 1"
+    assert len(cache.store) == 1
+    (key, (checksum, code)) = next(iter(cache.store.items()))
+    assert render() == "旧 1" and cache.store[key][1] is code  # reused, not compiled again
+    (tmp_path / "t.html").write_text("新 {{ x }}", encoding="utf-8")
+    assert render() == "新 1"
+    assert cache.store[key][0] != checksum

@@ -69,7 +69,7 @@ def real_site(tmp_path_factory: pytest.TempPathFactory) -> Path:
     return site
 
 
-SYNTH_PILOTS = 1000
+SYNTH_PILOTS = 2000  # the issue-11 scale: browser tests on a 2,000-pilot build
 
 
 @pytest.fixture(scope="session")

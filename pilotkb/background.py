@@ -101,9 +101,3 @@ class Job:
         if not ok:
             raise value
         return value
-
-    def cancel(self) -> None:
-        if not self._done and self._proc.is_alive():
-            self._proc.kill()
-            self._proc.join()
-        self._done = True

@@ -511,9 +511,6 @@ class BackgroundIndexer:
     def write(self, site_dir: Path) -> IndexStats:
         return self._job.result()
 
-    def cancel(self) -> None:
-        self._job.cancel()
-
 
 def _index_in_background(
     catalog: Catalog, directory_urls: bool, site_dir: Path, pages: Iterable[bytes]

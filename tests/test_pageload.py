@@ -99,6 +99,22 @@ def test_charts_below_the_first_screen_are_laid_out_when_reached(phone, base):
     assert late.locator("figcaption").is_visible()
 
 
+@pytest.mark.parametrize("view", ["", f"pilots/{PILOTS[0]['id']}/", "changes/"])
+def test_the_phone_menu_opens_with_every_section(phone, base, view):
+    """The menu button opens the drawer the height of the screen, every section in it."""
+    page = phone
+    page.goto(f"{base}/{view}")
+    page.wait_for_load_state("networkidle")
+    page.click("label.md-header__button[for=__drawer]")
+    page.wait_for_timeout(600)
+    drawer = page.locator(".md-sidebar--primary")
+    assert drawer.bounding_box()["height"] >= 800
+    for section in ("试点一览", "统计", "关于"):
+        item = page.locator(".md-nav--primary > .md-nav__list > .md-nav__item", has_text=section).first
+        assert item.is_visible(), section
+        assert item.bounding_box()["y"] < 800
+
+
 def test_material_starts_on_the_first_scroll_and_works(phone, base):
     """Material's bundle waits for the reader, then behaves as if loaded with the page."""
     page = phone

@@ -53,6 +53,16 @@ def poll(url: str, ok, seconds: float = 120) -> str:
     raise AssertionError(f"{url} never showed what was expected; last body:\n{body[-2000:]}")
 
 
+def stop(proc: subprocess.Popen[str]) -> str:
+    """End `mkdocs serve` and return what it wrote to stderr."""
+    proc.terminate()
+    try:
+        return proc.communicate(timeout=30)[1]
+    except subprocess.TimeoutExpired:
+        proc.kill()
+        return proc.communicate()[1]
+
+
 @pytest.fixture
 def project(tmp_path: Path) -> Path:
     source = (FIXTURES / "golden" / "source.txt").read_text(encoding="utf-8")
@@ -92,12 +102,7 @@ def test_bad_data_while_serving_shows_the_messages_then_the_fixed_page(project: 
         data.write_text(GOOD, encoding="utf-8")
         poll(page, is_normal)
     finally:
-        proc.terminate()
-        try:
-            _, err = proc.communicate(timeout=30)
-        except subprocess.TimeoutExpired:
-            proc.kill()
-            _, err = proc.communicate()
+        err = stop(proc)
     assert "Traceback" not in err, err[-3000:]
     assert "An error happened during the rebuild" not in err
 
@@ -150,12 +155,7 @@ def test_preview_remakes_only_the_pages_an_edit_changes(tmp_path: Path):
         poll(base + "browse/all/", lambda b: new in b)
         assert page_only(fetch(base + UNRELATED.removesuffix(".md") + "/")) == unrelated_before
     finally:
-        proc.terminate()
-        try:
-            _, err = proc.communicate(timeout=30)
-        except subprocess.TimeoutExpired:
-            proc.kill()
-            _, err = proc.communicate()
+        err = stop(proc)
     assert "An error happened during the rebuild" not in err, err[-3000:]
     remade = re.search(r"pilotkb: preview: remade (\d+) of (\d+) generated pages", err)
     assert remade, err[-3000:]

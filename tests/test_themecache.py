@@ -42,4 +42,6 @@ def test_pages_in_different_folders_never_share(real_site):
     pilots = sorted(p.parent.name for p in (real_site / "pilots").glob("*/index.html"))
     assert nav(f"pilots/{pilots[0]}") == nav(f"pilots/{pilots[1]}")
     assert 'href="../../stats/"' in nav(f"pilots/{pilots[0]}")
+    levels = sorted(p.parent.name for p in (real_site / "browse" / "level").glob("*/index.html"))
+    assert 'href="../../../stats/"' in nav(f"browse/level/{levels[0]}")  # deeper, also outside the nav
     assert 'href="../stats/"' in nav("glossary")

@@ -1,6 +1,6 @@
-"""MkDocs hooks: each event is handed to the package (pilotkb.mkdocs_adapter)."""
+"""MkDocs hooks: each event is handed to the package (pilotkb.mkdocs.adapter)."""
 
-from pilotkb import mkdocs_adapter as kb
+from pilotkb.mkdocs import adapter as kb
 
 on_startup = kb.on_startup
 on_config = kb.on_config

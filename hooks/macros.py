@@ -1,6 +1,6 @@
 """mkdocs-macros module: the catalogue's numbers for hand-written pages."""
 
-from pilotkb import mkdocs_adapter as kb
+from pilotkb.mkdocs import adapter as kb
 
 
 def define_env(env):

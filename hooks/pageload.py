@@ -1,9 +1,9 @@
-"""MkDocs hooks for phone load (pilotkb.pageload): tables wrapped when built, .gz copies."""
+"""MkDocs hooks for phone load (pilotkb.site.pageload): tables wrapped when built, .gz copies."""
 
 from pathlib import Path
 
-from pilotkb import pageload
 from pilotkb.settings import Settings
+from pilotkb.site import pageload
 
 
 def on_page_content(html, **kwargs):

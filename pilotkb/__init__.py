@@ -8,8 +8,8 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from .catalog import Catalog
-from .errors import DataError, Problem
+from pilotkb.data.catalog import Catalog
+from pilotkb.errors import DataError, Problem
 
 __all__ = ["Catalog", "DataError", "Problem", "load_catalog"]
 
@@ -18,7 +18,7 @@ _cache: dict[Path, tuple[float, int, Catalog]] = {}
 
 def load_catalog(path: Path | str) -> Catalog:
     """Load and validate the data file; cached while the file is unchanged."""
-    from .validate import validate_file
+    from pilotkb.data.validate import validate_file
 
     path = Path(path).resolve()
     try:

@@ -24,7 +24,7 @@ from collections.abc import Callable, Iterator
 from multiprocessing.connection import Connection
 from typing import Any
 
-from .errors import DataError
+from pilotkb.errors import DataError
 
 
 def available() -> bool:

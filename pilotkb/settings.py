@@ -9,8 +9,8 @@ import datetime as _dt
 from dataclasses import dataclass, fields
 from typing import Any
 
-from .errors import DataError, Problem
-from .model import DATE_RE
+from pilotkb.data.model import DATE_RE
+from pilotkb.errors import DataError, Problem
 
 # settings holding a date: YAML reads 2017-12-31 as a date and 2017 as a number
 DATE_SETTINGS = ("data_date", "bulletin_date")

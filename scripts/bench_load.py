@@ -3,7 +3,7 @@
 
   scripts/bench_load.py [--pilots 200 2000 10000] [--runs 3]
 
-For each size it writes a synthetic catalogue (pilotkb.synth) and times, alternating within
+For each size it writes a synthetic catalogue (pilotkb.data.synth) and times, alternating within
 each run so that both see the same machine load:
   * a bare ``yaml.load(text, Loader=yaml.CSafeLoader)`` of the file (the baseline);
   * ``validate_file``: load + validate with line numbers (quick path for a valid file);
@@ -34,7 +34,7 @@ sys.path.insert(0, str(ROOT))
 import yaml  # noqa: E402
 
 from pilotkb import DataError, synth  # noqa: E402
-from pilotkb.validate import validate_file  # noqa: E402
+from pilotkb.data.validate import validate_file  # noqa: E402
 
 _Loader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
 

@@ -75,7 +75,7 @@ SYNTH_PILOTS = 2000  # the issue-11 scale: browser tests on a 2,000-pilot build
 @pytest.fixture(scope="session")
 def synth_site(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, dict]:
     """A synthetic catalogue of SYNTH_PILOTS pilots, built once per session: (site, data)."""
-    from pilotkb import synth
+    from pilotkb.data import synth
 
     project = make_project(tmp_path_factory.mktemp("synth"), "sources: []\n")
     synth.write(SYNTH_PILOTS, project / "data")

@@ -11,11 +11,11 @@ import pytest
 import yaml
 
 from pilotkb import load_catalog
-from pilotkb.export import dictionary_rows, export_files
-from pilotkb.facets import FACETS, UNKNOWN_SLUG
-from pilotkb.registry import REGISTRY, cited_parts
-from pilotkb.search_format import DIGITS, VERSION, bitset, encode_postings
-from pilotkb.urls import dest_url, relative
+from pilotkb.data.facets import FACETS, UNKNOWN_SLUG
+from pilotkb.data.registry import REGISTRY, cited_parts
+from pilotkb.data.urls import dest_url, relative
+from pilotkb.publish.export import dictionary_rows, export_files
+from pilotkb.search.format import DIGITS, VERSION, bitset, encode_postings
 
 from .conftest import FIXTURES, ROOT
 from .html_util import page_file, parse
@@ -52,8 +52,8 @@ def test_relative_links_agree_with_posixpath_relpath(real_catalog):
     import itertools
     import posixpath
 
-    from pilotkb.pages import generate
     from pilotkb.settings import Settings
+    from pilotkb.site.pages import generate
 
     uris = sorted(p.src_uri for p in generate(real_catalog, Settings()))
     sample = uris[::7] + ["index.md", "stats/index.md", "browse/all/2.md", "a/b/c/d.md"]
@@ -258,7 +258,7 @@ def test_compiled_templates_are_reused_until_their_source_changes(tmp_path):
     compiled templates: an unchanged template is not compiled again, an edited one is."""
     from jinja2 import Environment, FileSystemLoader
 
-    from pilotkb.render import CompiledTemplates
+    from pilotkb.site.render import CompiledTemplates
 
     cache = CompiledTemplates()
     (tmp_path / "t.html").write_text("旧 {{ x }}", encoding="utf-8")

@@ -8,11 +8,11 @@ import re
 import pytest
 import yaml
 
-from pilotkb.bulletin import bulletins, reference_date
-from pilotkb.catalog import Catalog
-from pilotkb.history import read_history
-from pilotkb.registry import DataFile as Catalogue
-from pilotkb.render import Renderer
+from pilotkb.analysis.history import read_history
+from pilotkb.data.catalog import Catalog
+from pilotkb.data.registry import DataFile as Catalogue
+from pilotkb.publish.bulletin import bulletins, reference_date
+from pilotkb.site.render import Renderer
 from tests.gitrepo import Repo
 
 REF = "2024-05-15"

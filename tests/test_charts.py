@@ -14,7 +14,7 @@ from pathlib import Path
 import pytest
 import yaml
 
-from pilotkb.charts import Chart, chart_csv, chart_files, chart_table, render_figure, render_svg
+from pilotkb.site.charts import Chart, chart_csv, chart_files, chart_table, render_figure, render_svg
 
 from .conftest import ROOT, serious_axe_violations
 
@@ -189,7 +189,7 @@ def test_same_input_same_bytes_across_processes():
     assert str(render_svg(reported_chart())).encode() == first
     code = (
         "import sys; sys.path.insert(0, 'tests'); from tests.test_charts import reported_chart;"
-        "from pilotkb.charts import render_svg; sys.stdout.buffer.write(str(render_svg(reported_chart())).encode())"
+        "from pilotkb.site.charts import render_svg; sys.stdout.buffer.write(str(render_svg(reported_chart())).encode())"
     )
     out = subprocess.run([sys.executable, "-c", code], cwd=ROOT, capture_output=True, check=True).stdout
     assert out == first

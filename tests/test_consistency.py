@@ -9,8 +9,8 @@ import sys
 
 import pytest
 
-from pilotkb.export import dictionary_rows, json_schema
-from pilotkb.registry import REGISTRY
+from pilotkb.data.registry import REGISTRY
+from pilotkb.publish.export import dictionary_rows, json_schema
 from pilotkb.settings import Settings, documented
 
 from .conftest import ENV, FIXTURES, ROOT, build, make_project
@@ -98,7 +98,7 @@ def test_site_builds_under_properdocs(tmp_path):
 
 def test_generated_pages_can_be_written_as_plain_markdown(tmp_path):
     from pilotkb import load_catalog
-    from pilotkb.pages import generate, write_markdown
+    from pilotkb.site.pages import generate, write_markdown
 
     cat = load_catalog(FIXTURES / "bad" / "valid.yaml")
     count = write_markdown(generate(cat, Settings()), tmp_path)
@@ -113,7 +113,7 @@ def test_csv_cells_never_start_a_formula_and_json_keeps_values(tmp_path):
     import io
 
     from pilotkb import load_catalog
-    from pilotkb.export import export_files
+    from pilotkb.publish.export import export_files
 
     text = (
         (FIXTURES / "bad" / "valid.yaml")
@@ -143,7 +143,7 @@ def test_editors_schema_agrees_with_the_validator(path, valid):
     """What a YAML editor underlines with the schema is what scripts/kb check rejects."""
     import jsonschema
 
-    from pilotkb.load import load
+    from pilotkb.data.load import load
 
     errors = list(jsonschema.Draft202012Validator(json_schema()).iter_errors(load(path).data))
     assert (errors == []) is valid, [e.message for e in errors]

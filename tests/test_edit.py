@@ -17,10 +17,10 @@ import pytest
 import yaml
 from pypinyin import lazy_pinyin
 
-from pilotkb import edit
-from pilotkb.cli import main
-from pilotkb.model import RESERVED_IDS, SLUG_RE, Pilot
-from pilotkb.validate import validate_file
+from pilotkb.data.model import RESERVED_IDS, SLUG_RE, Pilot
+from pilotkb.data.validate import validate_file
+from pilotkb.editing import edit
+from pilotkb.editing.cli import main
 
 ROOT = Path(__file__).resolve().parent.parent
 KB = ROOT / "scripts" / "kb"

@@ -1,6 +1,6 @@
 """The quick path of validation gives exactly what the detailed path gives.
 
-``pilotkb.fastload.read`` reads the common case (the plain block style the data file is
+``pilotkb.data.fastload.read`` reads the common case (the plain block style the data file is
 written in) without nodes or line numbers, and ``validate_file`` falls back to the detailed
 loader on anything it does not read or any problem a check finds. So: whenever the quick
 reader returns data it must be the detailed loader's data with the same types, and a file
@@ -15,10 +15,11 @@ from typing import Any
 
 import pytest
 
-from pilotkb import DataError, synth
-from pilotkb.fastload import read
-from pilotkb.load import load, loads
-from pilotkb.validate import SourceText, validate, validate_file
+from pilotkb import DataError
+from pilotkb.data import synth
+from pilotkb.data.fastload import read
+from pilotkb.data.load import load, loads
+from pilotkb.data.validate import SourceText, validate, validate_file
 
 from .conftest import ROOT
 

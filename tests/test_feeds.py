@@ -10,8 +10,8 @@ import yaml
 from lxml import etree
 
 from pilotkb import load_catalog
-from pilotkb.feeds import feed_link_tags, feed_links, feeds
-from pilotkb.history import read_history
+from pilotkb.analysis.history import read_history
+from pilotkb.publish.feeds import feed_link_tags, feed_links, feeds
 from tests.gitrepo import Repo
 
 SITE = "https://example.org/kb/"

@@ -12,8 +12,8 @@ from pathlib import Path
 import pytest
 
 from pilotkb import load_catalog
-from pilotkb.pages import generate
 from pilotkb.settings import Settings
+from pilotkb.site.pages import generate
 
 HERE = Path(__file__).parent
 GOLDEN = HERE / "golden"

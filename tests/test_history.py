@@ -7,7 +7,7 @@ from pathlib import Path
 import pytest
 import yaml
 
-from pilotkb.history import ADDED, CHANGED, REMOVED, read_history
+from pilotkb.analysis.history import ADDED, CHANGED, REMOVED, read_history
 from tests.gitrepo import Repo, git
 
 NEW_PILOT = """  - id: new-pilot
@@ -178,9 +178,9 @@ def test_preview_remakes_the_changes_pages_that_show_an_edited_record(repo, tmp_
     """Under `make serve`, renaming a record remakes the 更新记录 pages listing it (or a
     record linked to it), with the new name; an edit to nothing they list remakes none."""
     from pilotkb import load_catalog
-    from pilotkb.mkdocs_adapter import _linked, _Preview
+    from pilotkb.mkdocs.adapter import _linked, _Preview
     from pilotkb.settings import Settings
-    from pilotkb.views import Views
+    from pilotkb.site.views import Views
 
     r, _ = repo
     history = read_history(r.path, 100)

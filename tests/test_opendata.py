@@ -24,10 +24,10 @@ import yaml
 from openpyxl.utils.escape import unescape
 
 import pilotkb
-from pilotkb import cite
-from pilotkb.export import export_files
-from pilotkb.opendata import data_version, downloads_context, open_data_files, write_files
-from pilotkb.registry import DataFile as Catalogue
+from pilotkb.data.registry import DataFile as Catalogue
+from pilotkb.publish import cite
+from pilotkb.publish.export import export_files
+from pilotkb.publish.opendata import data_version, downloads_context, open_data_files, write_files
 
 from .conftest import FIXTURES, ROOT
 
@@ -541,7 +541,7 @@ def test_citation_of_injected_text_stays_text(inject):
 
 
 def test_downloads_page_lists_every_file_with_size_count_licence_and_version(real):
-    from pilotkb.render import environment as _env
+    from pilotkb.site.render import environment as _env
 
     ctx = downloads_context(
         real["catalog"], real["files"], licence=LICENCE, data_date=DATA_DATE, data_version=real["version"]
@@ -571,7 +571,7 @@ def test_downloads_page_lists_every_file_with_size_count_licence_and_version(rea
 def test_citation_block_escapes_the_title_and_its_links_download_the_citation(inject):
     import base64
 
-    from pilotkb.render import environment as _env
+    from pilotkb.site.render import environment as _env
 
     title = inject["catalog"].pilots["title-break"].name  # </title><script>alert(1)</script>
     c = cite.citation(title, "试点", "https://kb.example.org/pilots/title-break/", "试点经验库", None, "v1")

@@ -7,7 +7,7 @@ import time
 import pytest
 import yaml
 
-from pilotkb import pageload
+from pilotkb.site import pageload
 
 from .conftest import ROOT
 

@@ -10,10 +10,11 @@ import markdown
 import pytest
 from mkdocs.utils import meta
 
-from pilotkb import load_catalog, synth
-from pilotkb.prerender import to_html
+from pilotkb import load_catalog
+from pilotkb.data import synth
 from pilotkb.settings import Settings
-from pilotkb.views import Views
+from pilotkb.site.prerender import to_html
+from pilotkb.site.views import Views
 
 EXTENSIONS = ["toc", "tables", "fenced_code", "attr_list", "admonition", "md_in_html"]
 CONFIG = {"toc": {"permalink": "¶", "permalink_title": "本节链接"}}

@@ -6,7 +6,7 @@ import json
 
 import pytest
 
-from pilotkb.search import (
+from pilotkb.search.index import (
     DIGITS,
     Segmenter,
     _ArticleText,

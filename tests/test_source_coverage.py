@@ -8,10 +8,10 @@ from typing import Any
 import pytest
 
 from pilotkb import load_catalog
-from pilotkb.load import collapse_space as normalise
-from pilotkb.load import load
-from pilotkb.registry import cited_parts
-from pilotkb.source_coverage import cited_by, is_substantive, sentences, uncovered
+from pilotkb.analysis.sources import cited_by, is_substantive, sentences, uncovered
+from pilotkb.data.load import collapse_space as normalise
+from pilotkb.data.load import load
+from pilotkb.data.registry import cited_parts
 
 ROOT = Path(__file__).resolve().parent.parent
 DATA = ROOT / "data" / "pilots.yaml"

@@ -1,4 +1,4 @@
-"""Material's nav is rendered once per folder of pages outside the nav (pilotkb.themecache).
+"""Material's nav is rendered once per folder of pages outside the nav (pilotkb.site.themecache).
 
 Whether the reused nav is right on every page is checked where a reader would notice it:
 tests/test_site.py follows every link of every built page, the nav's included.
@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import pytest
 
-from pilotkb.themecache import folder_key
+from pilotkb.site.themecache import folder_key
 
 NAV = frozenset({"", "pilots/", "stats/", "about/downloads/"})
 PREFIXES = frozenset({"pilots/", "stats/", "about/", "about/downloads/"})

@@ -10,7 +10,7 @@ from pathlib import Path
 import pytest
 
 from pilotkb import DataError, load_catalog
-from pilotkb.load import loads
+from pilotkb.data.load import loads
 
 from .conftest import ENV, ROOT, build, make_project
 
@@ -147,7 +147,7 @@ CHECK_FIXTURES = {
 
 
 def test_every_check_has_its_fixture():
-    from pilotkb.validate import CHECKS
+    from pilotkb.data.validate import CHECKS
 
     assert [c.__name__ for c in CHECKS] == list(CHECK_FIXTURES)
 
@@ -155,8 +155,8 @@ def test_every_check_has_its_fixture():
 @pytest.mark.parametrize("check,fixture", CHECK_FIXTURES.items())
 def test_each_check_reports_its_fixture_alone(check, fixture):
     """Run one check on its fixture: it finds exactly the fixture's problems."""
-    from pilotkb import validate
-    from pilotkb.load import load
+    from pilotkb.data import validate
+    from pilotkb.data.load import load
 
     path = BAD / f"{fixture}.yaml"
     ctx = validate.Context(load(path), path)

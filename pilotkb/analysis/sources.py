@@ -1,0 +1,234 @@
+"""How completely the data cites its sources.
+
+A source text is split into sentences; a sentence that states a number or names a pilot,
+an experience, an outlet or an event is *substantive*; every substantive sentence should be
+quoted (whole or in part) by at least one record. ``uncovered`` lists those that are not.
+
+Pure functions over plain data: no site generator, no validation.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable, Iterator, Mapping
+from pathlib import Path
+from typing import Any
+
+from pilotkb.data.load import collapse_space, load
+from pilotkb.data.registry import REGISTRY, cited_parts
+
+# Sentence ends: full-width and ASCII full stops, question and exclamation marks, semicolons.
+_TERMINATORS = frozenset("。！？；?!;")
+# Closing marks that belong to the sentence they follow (“……。” keeps its ”).
+_CLOSERS = frozenset("”’」』）)")
+
+_NUMERAL_RE = re.compile(r"[0-9０-９]")
+
+# Words that name a pilot, an experience, a document, an outlet, a report or an event.
+# A sentence containing none of them (and no numeral) is narrative or a headline.
+SUBSTANTIVE_WORDS: tuple[str, ...] = (
+    # pilots and zones
+    "试点",
+    "示范",
+    "试验区",
+    "功能区",
+    # experiences and their adoption
+    "经验",
+    "做法",
+    "模式",
+    "典型",
+    "采纳",
+    "推广",
+    # documents and titles
+    "《",
+    "条例",
+    "方案",
+    "规划",
+    # outlets and reports
+    "新闻",
+    "媒体",
+    "报道",
+    "专栏",
+    "刊发",
+    "刊播",
+    "公众平台",
+    # events
+    "会议",
+    "大会",
+    "现场会",
+    "座谈会",
+    "推介会",
+    "研讨会",
+    "党代会",
+    "培训",
+    "考察",
+    "调研",
+    "发言",
+    "论坛",
+    "仪式",
+    "授牌",
+    "汇报",
+    # evaluations and checks
+    "评估",
+    "督查",
+    "考核",
+)
+
+# Lines of the web page the text was saved from (its "news hot spots" and "send us news"
+# links), not part of the report. They contain 新闻 but say nothing.
+PAGE_FURNITURE: frozenset[str] = frozenset({"新闻热点", "新闻爆料"})
+
+
+# Longest line (in characters) still taken for a headline.
+HEADLINE_MAX = 12
+
+
+def sentences(text: str) -> list[str]:
+    """Split ``text`` into sentences at 。！？；?!; and line breaks; strip them; drop empties.
+
+    The terminator stays with its sentence, and so do closing quotation marks and brackets
+    that directly follow it.
+    """
+    out: list[str] = []
+    buf: list[str] = []
+    i, n = 0, len(text)
+    while i < n:
+        ch = text[i]
+        if ch in "\r\n":
+            out.append("".join(buf))
+            buf = []
+            i += 1
+            continue
+        buf.append(ch)
+        i += 1
+        if ch in _TERMINATORS:
+            while i < n and (text[i] in _TERMINATORS or text[i] in _CLOSERS):
+                buf.append(text[i])
+                i += 1
+            out.append("".join(buf))
+            buf = []
+    out.append("".join(buf))
+    return [s for s in (part.strip() for part in out) if s]
+
+
+def is_furniture(sentence: str) -> bool:
+    """True for the web page's own links that were saved along with the text."""
+    return sentence.strip() in PAGE_FURNITURE
+
+
+def is_headline(sentence: str) -> bool:
+    """A short slogan standing on its own line, such as 四大举措齐发力 or 找准试点突破口.
+
+    Headlines of this kind of report are a few words, with no numeral, no comma and no
+    sentence-final mark. Longer lines (the domain headings, which name a domain's pilots)
+    are not headlines and must be cited like any sentence.
+    """
+    s = sentence.strip()
+    return (
+        0 < len(s) <= HEADLINE_MAX
+        and not _NUMERAL_RE.search(s)
+        and not any(ch in _TERMINATORS or ch in ",，" for ch in s)
+    )
+
+
+def is_substantive(sentence: str) -> bool:
+    """True when the sentence states an Arabic numeral or names something to catalogue.
+
+    Page furniture and short headlines are never substantive.
+    """
+    if is_furniture(sentence) or is_headline(sentence):
+        return False
+    if _NUMERAL_RE.search(sentence):
+        return True
+    return any(word in sentence for word in SUBSTANTIVE_WORDS)
+
+
+def _raw(catalog_or_raw_data: Any) -> Mapping[str, Any]:
+    """The plain dict of the data, from a dict, a loaded file or a validated catalogue."""
+    obj = catalog_or_raw_data
+    if isinstance(obj, Mapping):
+        return obj
+    inner = getattr(obj, "data", None)
+    if isinstance(inner, Mapping):
+        return inner
+    if inner is not None and hasattr(inner, "model_dump"):
+        return inner.model_dump(mode="json")
+    raise TypeError(f"expected the raw data (a mapping) or a catalogue, got {type(obj).__name__}")
+
+
+def _quotes(cited: Mapping[str, Any]) -> list[str]:
+    quote = cited.get("quote")
+    if isinstance(quote, str):
+        return [quote]
+    if isinstance(quote, list):
+        return [q for q in quote if isinstance(q, str)]
+    return []
+
+
+def citations(catalog_or_raw_data: Any, source_id: str | None = None) -> Iterator[tuple[str, str, str]]:
+    """Every (collection, record id, normalised quote) of the data, nested items included."""
+    data = _raw(catalog_or_raw_data)
+    for collection, records in data.items():
+        if collection == "sources" or collection not in REGISTRY or not isinstance(records, list):
+            continue
+        for record in records:
+            if not isinstance(record, Mapping) or not isinstance(record.get("id"), str):
+                continue
+            for _, item in cited_parts(collection, record):
+                if source_id is not None and item.get("source") != source_id:
+                    continue
+                for quote in _quotes(item):
+                    q = collapse_space(quote)
+                    if q:
+                        yield collection, record["id"], q
+
+
+def _matches(quote: str, sentence: str) -> bool:
+    return quote in sentence or sentence in quote
+
+
+def cited_by(catalog_or_raw_data: Any, sentence: str, source_id: str | None = None) -> list[str]:
+    """Ids of the records whose quote is ``sentence``, a part of it, or contains it.
+
+    A nested metric, update or adoption is reported as the id of the record holding it.
+    Each id appears once, in the order of the data.
+    """
+    s = collapse_space(sentence)
+    if not s:
+        return []
+    return _unique(rid for _, rid, quote in citations(catalog_or_raw_data, source_id) if _matches(quote, s))
+
+
+def _unique(ids: Iterable[str]) -> list[str]:
+    seen: dict[str, None] = {}
+    for rid in ids:
+        seen.setdefault(rid, None)
+    return list(seen)
+
+
+def source_text(data: Mapping[str, Any], data_path: Path, source_id: str) -> str:
+    """The text of source ``source_id``; its ``file`` is relative to the data file's folder."""
+    for src in data.get("sources") or []:
+        if isinstance(src, Mapping) and src.get("id") == source_id:
+            file = src.get("file")
+            if not isinstance(file, str):
+                raise ValueError(f"source {source_id!r} has no text file")
+            return (data_path.parent / file).read_text(encoding="utf-8")
+    raise KeyError(f"no source {source_id!r} in {data_path}")
+
+
+def uncovered(data_path: Path | str, source_id: str) -> list[str]:
+    """Substantive sentences of the source that no record of the data quotes."""
+    path = Path(data_path)
+    data = load(path).data
+    if not isinstance(data, Mapping):
+        raise ValueError(f"{path} is not a mapping of collections")
+    quotes = [q for _, _, q in citations(data, source_id)]
+    out: list[str] = []
+    for sentence in sentences(source_text(data, path, source_id)):
+        if not is_substantive(sentence):
+            continue
+        s = collapse_space(sentence)
+        if not any(_matches(q, s) for q in quotes):
+            out.append(sentence)
+    return out

@@ -1,0 +1,169 @@
+"""What every page family shares: the generated page, and paging of long lists."""
+
+from __future__ import annotations
+
+import html
+import json
+from collections.abc import Callable, Iterator, Sequence
+from dataclasses import dataclass, field
+from functools import cached_property
+from typing import Any, overload
+
+from pilotkb.analysis.history import History, read_history
+from pilotkb.data.catalog import Catalog
+from pilotkb.data.facets import FACETS, Value
+from pilotkb.data.registry import REGISTRY
+from pilotkb.publish.export import export_files
+from pilotkb.publish.opendata import Release, data_version, open_data_files
+from pilotkb.settings import Settings
+from pilotkb.site.render import Renderer, title
+
+
+@dataclass
+class GeneratedPage:
+    src_uri: str
+    title: str  # plain text; escaped when written
+    # Markdown with raw HTML blocks, or a function making it: the many record and list
+    # pages are rendered only when written, so the build never holds all of them at once
+    body: str | Callable[[], str]
+    kind: str
+    description: str = ""
+    meta: dict[str, Any] = field(default_factory=dict)
+    # The records the page shows, for the preview's incremental rebuild (mkdocs_adapter):
+    # the page is made again only when one of them (or a record linked to them) changes.
+    # None: the page is compared by its body instead.
+    inputs: tuple[tuple[str, str], ...] | None = None
+    # Written after every other page: it shows what a second build process makes (sizes
+    # of the downloads), so the pages before it are rendered while that process works.
+    last: bool = False
+
+    def text(self) -> str:
+        """The body (rendered now if it is made on demand)."""
+        return self.body() if callable(self.body) else self.body
+
+    def front(self) -> dict[str, Any]:
+        """The front matter, as the engine reads it back from ``markdown()``."""
+        return {
+            "title": html.escape(self.title, quote=False),
+            "description": html.escape(self.description or self.title, quote=True),
+            "render_macros": False,
+            "kb_kind": self.kind,
+            **self.meta,
+        }
+
+    def markdown(self) -> str:
+        """The page as Markdown with front matter (JSON values, which are valid YAML)."""
+        lines = ["---"]
+        lines += [f"{key}: {json.dumps(value, ensure_ascii=False)}" for key, value in self.front().items()]
+        lines += ["---", "", self.text().rstrip() + "\n"]
+        return "\n".join(lines)
+
+
+class Context:
+    """One catalogue, its settings and URL style, and what several families compute."""
+
+    def __init__(
+        self, catalog: Catalog, settings: Settings, directory_urls: bool = True, site_url: str | None = None
+    ):
+        self.cat = catalog
+        self.settings = settings
+        self.directory_urls = directory_urls
+        self.site_url = site_url or None
+        self.renderer = Renderer(catalog, directory_urls)
+        self.render = self.renderer.render
+        self.href = self.renderer.href
+
+    @cached_property
+    def history(self) -> History:
+        """The data file's change log, read once (empty, with a message, without git)."""
+        if self.settings.history_commits == 0:
+            return History(message="没有读取修改记录：设置 history_commits 为 0。")
+        return read_history(self.cat.path, self.settings.history_commits)
+
+    @cached_property
+    def release(self) -> Release:
+        """What every download and citation states: licence, data date, data version."""
+        date = self.settings.data_date
+        if date == "git":
+            date = self.history.head_date[:10] if self.history.head_date else None
+        return Release(self.settings.licence, date or None, data_version(self.cat.path))
+
+    # A background.Job making open_data() in a second process, set by the adapter.
+    open_data_job: Any = None
+
+    @cached_property
+    def exports(self) -> dict[str, bytes]:
+        """The JSON, CSV and schema downloads (empty when exports are off)."""
+        return export_files(self.cat) if self.settings.exports else {}
+
+    def open_data(self) -> dict[str, bytes]:
+        """The workbook, database and data package (opendata.OPEN_DATA_PATHS)."""
+        r = self.release
+        return open_data_files(
+            self.cat, self.exports, licence=r.licence, data_date=r.data_date, data_version=r.data_version
+        )
+
+    @cached_property
+    def downloads(self) -> dict[str, bytes]:
+        """The open-data files, keyed by their path in the site (empty when exports are off)."""
+        if not self.settings.exports:
+            return {}
+        made = self.open_data_job.result() if self.open_data_job is not None else self.open_data()
+        return {**self.exports, **made}
+
+    @cached_property
+    def facet_values(self) -> dict[str, list[Value]]:
+        """For each facet, its values with their pilots (未公开 last)."""
+        return {name: f.values(self.cat) for name, f in FACETS.items()}
+
+    @cached_property
+    def facet_options(self) -> list[dict[str, Any]]:
+        """Each facet, in order, with its values and their pilot counts (the filter menus)."""
+        return [
+            {
+                "name": name,
+                "label": FACETS[name].label,
+                "options": [{"slug": v.slug, "label": v.shown, "n": len(v.pilots)} for v in values],
+            }
+            for name, values in self.facet_values.items()
+        ]
+
+    def describe(self, coll: str, rec: Any) -> str:
+        summary = getattr(rec, "summary", None) or getattr(rec, "covers", None) or ""
+        head = f"{REGISTRY[coll].label}：{title(coll, rec)}"
+        return f"{head}。{summary}"[:150] if summary else head
+
+    def chunks(
+        self, first_uri: str, base: str, items: list[Any]
+    ) -> Iterator[tuple[str, list[Any], dict[str, Any]]]:
+        """(src_uri, items, pager context) for each page of at most page_size items."""
+        size = self.settings.page_size
+        parts = [items[i : i + size] for i in range(0, len(items), size)] or [[]]
+        uris = [first_uri if n == 1 else f"{base}/{n}.md" for n in range(1, len(parts) + 1)]
+        for n, (here, part) in enumerate(zip(uris, parts, strict=True), start=1):
+            pager = {"page": n, "pages": len(uris), "page_hrefs": _Hrefs(self.href, here, uris)}
+            yield here, part, pager
+
+
+class _Hrefs(Sequence[str]):
+    """Links from one page of a list to each of its pages, made when the page is rendered:
+    a list of P pages has P² of them, and the preview renders only the pages that changed."""
+
+    def __init__(self, href: Callable[[str, str], str], here: str, uris: list[str]):
+        self.href, self.here, self.uris = href, here, uris
+
+    def __len__(self) -> int:
+        return len(self.uris)
+
+    @overload
+    def __getitem__(self, i: int) -> str: ...
+    @overload
+    def __getitem__(self, i: slice) -> list[str]: ...
+    def __getitem__(self, i: int | slice) -> str | list[str]:
+        if isinstance(i, slice):
+            return [self.href(self.here, u) for u in self.uris[i]]
+        return self.href(self.here, self.uris[i])
+
+
+def paged_title(title: str, page: int) -> str:
+    return title if page == 1 else f"{title}（第 {page} 页）"

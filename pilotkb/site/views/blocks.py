@@ -1,0 +1,79 @@
+"""What hand-written pages show through mkdocs-macros: numbers, and ready-made HTML blocks.
+
+Data text is already inert here (escaped by the templates, or every ASCII symbol an entity),
+so a macro can never turn data into HTML, Markdown or template code.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from pilotkb.data.facets import FACETS, UNKNOWN
+from pilotkb.data.model import Figure
+from pilotkb.site.views.base import Context
+from pilotkb.site.views.stats import counts
+
+
+def macro_values(ctx: Context) -> dict[str, Any]:
+    return {
+        "counts": counts(ctx),
+        "facets": {
+            name: {v.shown: len(v.pilots) for v in values} for name, values in ctx.facet_values.items()
+        },
+        "figure": lambda fid: figure_value(ctx, fid),
+        "block": lambda name, here="index.md": block(ctx, name, here),
+    }
+
+
+def figure_value(ctx: Context, fid: str) -> str:
+    fig = ctx.cat.figures.get(fid)
+    return inline_text(fig.value) if fig else UNKNOWN
+
+
+def block(ctx: Context, name: str, here: str) -> str:
+    """An HTML block for a hand-written page (rendered and escaped here)."""
+    if name == "domains":
+        return ctx.render("block_domains.md.j2", here, rows=[tuple(v) for v in ctx.facet_values["domain"]])
+    if name == "recent":
+        items = sorted(
+            ((u.date, p, u) for p in ctx.cat.pilots.values() for u in p.updates if u.date),
+            key=lambda t: t[0],
+            reverse=True,
+        )[: ctx.settings.recent_updates]
+        return ctx.render("block_recent.md.j2", here, items=items)
+    if name == "national":
+        from pilotkb.site.views.promotion import national
+
+        return ctx.render("block_national.md.j2", here, experiences=national(ctx))
+    if name == "reported_vs_catalogue":
+        return ctx.render("block_reported.md.j2", here, rows=reported_vs_catalogue(ctx))
+    raise KeyError(f"unknown block {name!r}")
+
+
+# Figure.catalogue names a facet by its label: 层级:国家级
+def _scope(fig: Figure) -> tuple[str, str] | None:
+    name, _, label = (fig.catalogue or "").partition(":")
+    by_label = {f.label: f.name for f in FACETS.values()}
+    return (by_label[name], label) if name in by_label else None
+
+
+def reported_vs_catalogue(ctx: Context) -> list[dict[str, Any]]:
+    """Each reported total beside the number of named pilots the catalogue holds."""
+    rows = []
+    for fig in ctx.cat.figures.values():
+        if not fig.catalogue:
+            continue
+        scope = _scope(fig)
+        if scope is None:  # 全部试点
+            held, to = len(ctx.cat.pilots), "browse/all.md"
+        else:
+            name, label = scope
+            held = next(len(v.pilots) for v in ctx.facet_values[name] if v.label == label)
+            to = FACETS[name].uri(FACETS[name].slug(label))
+        rows.append({"figure": fig, "held": held, "to": to})
+    return rows
+
+
+def inline_text(value: str) -> str:
+    """Text safe in both HTML and Markdown inline context: ASCII symbols become entities."""
+    return "".join(f"&#{ord(ch)};" if ch.isascii() and not ch.isalnum() and ch != " " else ch for ch in value)

@@ -25,9 +25,10 @@ from openpyxl.utils.escape import unescape
 
 import pilotkb
 from pilotkb.data.registry import DataFile as Catalogue
+from pilotkb.files import write_tree
 from pilotkb.publish import cite
 from pilotkb.publish.export import export_files
-from pilotkb.publish.opendata import data_version, downloads_context, open_data_files, write_files
+from pilotkb.publish.opendata import data_version, downloads_context, open_data_files
 
 from .conftest import FIXTURES, ROOT
 
@@ -72,7 +73,7 @@ def _make(path: Path, out: Path) -> dict[str, Any]:
         **base,
         **open_data_files(catalog, base, licence=LICENCE, data_date=DATA_DATE, data_version=version),
     }
-    write_files(files, out)
+    write_tree(files, out)
     raw = yaml.safe_load(path.read_text(encoding="utf-8"))
     return {
         "catalog": catalog,

@@ -17,7 +17,6 @@ import datetime as _dt
 import json
 import re
 import shutil
-import subprocess
 from collections import OrderedDict
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -25,11 +24,12 @@ from typing import Any
 
 import yaml
 
-from pilotkb.data.registry import MODELS
+from pilotkb.analysis.git import BlobReader, GitError, git
+from pilotkb.data.load import parse_yaml
+from pilotkb.data.registry import MODELS, REGISTRY
 
 COLLECTIONS = MODELS
 
-_Loader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
 
 ADDED, CHANGED, REMOVED = "added", "changed", "removed"
 KIND_LABEL = {ADDED: "新增", CHANGED: "修改", REMOVED: "删除"}
@@ -104,58 +104,6 @@ class History:
 # --- reading git ------------------------------------------------------------------------
 
 
-class _GitError(Exception):
-    pass
-
-
-def _git(cwd: Path, *args: str) -> str:
-    try:
-        out = subprocess.run(
-            ["git", "-c", "core.quotepath=off", *args],
-            cwd=cwd,
-            capture_output=True,
-            check=False,
-            timeout=600,
-        )
-    except OSError as exc:
-        raise _GitError(str(exc)) from exc
-    if out.returncode != 0:
-        first = out.stderr.decode("utf-8", "replace").strip().splitlines()
-        raise _GitError(first[0] if first else f"git {args[0]} 退出码 {out.returncode}")
-    return out.stdout.decode("utf-8", "replace")
-
-
-class _Blobs:
-    """One ``git cat-file --batch`` process answering blob ids one at a time."""
-
-    def __init__(self, cwd: Path):
-        self.proc = subprocess.Popen(
-            ["git", "cat-file", "--batch"],
-            cwd=cwd,
-            stdin=subprocess.PIPE,
-            stdout=subprocess.PIPE,
-            stderr=subprocess.DEVNULL,
-        )
-
-    def read(self, oid: str) -> bytes:
-        assert self.proc.stdin and self.proc.stdout
-        self.proc.stdin.write(oid.encode() + b"\n")
-        self.proc.stdin.flush()
-        header = self.proc.stdout.readline().split()
-        if len(header) != 3:
-            raise _GitError(f"无法读取 {oid}")
-        size = int(header[2])
-        data = self.proc.stdout.read(size)
-        self.proc.stdout.read(1)  # the newline after each object
-        return data
-
-    def close(self) -> None:
-        for stream in (self.proc.stdin, self.proc.stdout):
-            if stream:
-                stream.close()
-        self.proc.wait(timeout=60)
-
-
 _NULL_OID = re.compile(r"^0+$")
 
 
@@ -170,22 +118,22 @@ def read_history(path: Path | str, max_commits: int) -> History:
         return History(message="没有读取修改记录：找不到 git 命令。")
     where = path.parent
     try:
-        inside = _git(where, "rev-parse", "--is-inside-work-tree").strip()
-    except _GitError:
+        inside = git(where, "rev-parse", "--is-inside-work-tree").strip()
+    except GitError:
         inside = "false"
     if inside != "true":
         return History(message=f"没有读取修改记录：{path.name} 不在 git 仓库中。")
     try:
-        if _git(where, "rev-parse", "--is-shallow-repository").strip() == "true":
+        if git(where, "rev-parse", "--is-shallow-repository").strip() == "true":
             return History(
                 message="没有读取修改记录：这是浅克隆（shallow clone），历史不完整；"
                 "请用完整克隆构建（如 git fetch --unshallow 或 actions/checkout 的 fetch-depth: 0）。"
             )
         try:
-            _git(where, "rev-parse", "--verify", "-q", "HEAD")
-        except _GitError:
+            git(where, "rev-parse", "--verify", "-q", "HEAD")
+        except GitError:
             return History(message=f"没有读取修改记录：{path.name} 还没有提交到 git。")
-        log = _git(
+        log = git(
             where,
             "log",
             "--no-merges",
@@ -197,15 +145,15 @@ def read_history(path: Path | str, max_commits: int) -> History:
             "--",
             path.name,
         )
-    except _GitError as exc:
+    except GitError as exc:
         return History(message=f"没有读取修改记录：git 出错（{exc}）。")
     commits = _parse_log(log)
     if not commits:
         return History(message=f"没有读取修改记录：{path.name} 还没有提交到 git。")
-    blobs = _Blobs(where)
+    blobs = BlobReader(where)
     try:
         changes = _diff_commits(commits, blobs)
-    except _GitError as exc:
+    except GitError as exc:
         return History(message=f"没有读取修改记录：git 出错（{exc}）。")
     finally:
         blobs.close()
@@ -311,7 +259,7 @@ def _split_section(text: bytes, pos: int, end: int) -> _Section | None:
 
 def _parse_chunk(chunk: bytes) -> dict[str, Any] | None:
     try:
-        value = yaml.load(chunk, Loader=_Loader)  # noqa: S506 (a safe loader)
+        value = parse_yaml(chunk)
     except yaml.YAMLError:
         return None
     if isinstance(value, list) and len(value) == 1 and isinstance(value[0], dict):
@@ -321,7 +269,7 @@ def _parse_chunk(chunk: bytes) -> dict[str, Any] | None:
 
 def _parse_whole(text: bytes) -> dict[str, dict[str, dict[str, Any]]]:
     try:
-        data = yaml.load(text, Loader=_Loader)  # noqa: S506
+        data = parse_yaml(text)
     except yaml.YAMLError:
         return {}
     out: dict[str, dict[str, dict[str, Any]]] = {}
@@ -365,7 +313,7 @@ class _Snapshot:
         return self.whole().get(coll, {}).get(rid)
 
 
-def _diff_commits(commits: list[dict[str, str]], blobs: _Blobs) -> list[Change]:
+def _diff_commits(commits: list[dict[str, str]], blobs: BlobReader) -> list[Change]:
     cache: OrderedDict[str, _Snapshot] = OrderedDict()
 
     def snapshot(oid: str) -> _Snapshot:
@@ -418,25 +366,22 @@ def _diff_versions(old: _Snapshot, new: _Snapshot, commit: dict[str, str]) -> li
                 continue  # not a mapping in one version: say nothing rather than guess
             fields = diff_fields(coll, a, b)
             if fields:
-                out.append(Change(coll, rid, CHANGED, fields=tuple(fields), name=_name(b), **base))
+                out.append(Change(coll, rid, CHANGED, fields=tuple(fields), name=_name(coll, b), **base))
         for rid in [k for k in before if k in touched and k not in after]:
             rec = old.record(coll, rid)
-            out.append(Change(coll, rid, REMOVED, name=_name(rec) if rec else None, **base))
+            out.append(Change(coll, rid, REMOVED, name=_name(coll, rec) if rec else None, **base))
     return out
 
 
 # --- field-level differences --------------------------------------------------------------
 
-_NAME_FIELDS = ("name", "title", "label", "outlet", "term", "evaluator")
 # fields of list items that say what the item is (the quote and source are left out)
 _ITEM_SKIP = {"source", "quote"}
 
 
-def _name(rec: dict[str, Any]) -> str | None:
-    for key in _NAME_FIELDS:
-        if rec.get(key) not in (None, ""):
-            return _plain(rec[key])
-    return None
+def _name(coll: str, rec: dict[str, Any]) -> str | None:
+    value = REGISTRY[coll].name_in(rec)
+    return None if value is None else _plain(value)
 
 
 def field_label(coll: str, name: str) -> str:

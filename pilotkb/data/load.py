@@ -27,12 +27,21 @@ _SCALAR_TAGS = {f"{_CORE}{t}" for t in ("str", "int", "float", "bool", "null", "
 _SEQ = f"{_CORE}seq"
 _MAP = f"{_CORE}map"
 
-try:  # libyaml is several times faster; both keep marks.
-    _Loader: type = yaml.CSafeLoader
-except AttributeError:  # pragma: no cover - depends on how PyYAML was built
-    _Loader = yaml.SafeLoader
+# The one choice of YAML loader for the package (editing and history read with it too):
+# libyaml is several times faster; both keep marks.
+YAML_LOADER: type = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
 
 _constructor = yaml.constructor.SafeConstructor()
+
+
+def compose_yaml(text: str) -> yaml.Node | None:
+    """The node tree of a YAML text (with marks), read with the package's loader."""
+    return yaml.compose(text, Loader=YAML_LOADER)
+
+
+def parse_yaml(text: str | bytes) -> Any:
+    """Plain data from a YAML text, read with the package's (safe) loader."""
+    return yaml.load(text, Loader=YAML_LOADER)  # noqa: S506 - a safe loader
 
 
 @dataclass
@@ -112,7 +121,7 @@ def load(path: Path | str) -> Located:
 
 def loads(text: str, shown: str = "<string>") -> Located:
     try:
-        node = yaml.compose(text, Loader=_Loader)
+        node = compose_yaml(text)
     except yaml.MarkedYAMLError as exc:
         # An unclosed quote or bracket is reported at the end of the file; its start is
         # where the editor has to look.

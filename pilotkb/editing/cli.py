@@ -9,8 +9,9 @@ from pathlib import Path
 
 from pilotkb import load_catalog
 from pilotkb.editing import edit
-from pilotkb.editing.reports import os_error_text, reporting, write_text_atomic
+from pilotkb.editing.reports import os_error_text, reporting
 from pilotkb.errors import DataError
+from pilotkb.files import write_atomic
 
 ROOT = Path(__file__).resolve().parents[2]
 DEFAULT_DATA = ROOT / "data" / "pilots.yaml"
@@ -48,7 +49,7 @@ def main(argv: list[str] | None = None) -> int:
             if args.out == "-":
                 sys.stdout.write(text)
             else:
-                write_text_atomic(args.out, text)
+                write_atomic(args.out, text)
         elif args.cmd == "stats":
             cat = load_catalog(args.file)
             for name in cat.collection_names():

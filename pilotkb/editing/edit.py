@@ -25,11 +25,8 @@ import datetime as _dt
 import difflib
 import hashlib
 import io
-import logging
-import os
 import re
 import sys
-import tempfile
 import types
 import typing
 import unicodedata
@@ -42,26 +39,16 @@ import yaml
 from ruamel.yaml import YAML
 from ruamel.yaml.scalarstring import DoubleQuotedScalarString
 
-from pilotkb.data.load import display_name, loads, read_text
+from pilotkb.data.load import compose_yaml, display_name, loads, read_text
 from pilotkb.data.model import DATE_RE, RESERVED_IDS, SLUG_RE
-from pilotkb.data.registry import MODELS
+from pilotkb.data.registry import MODELS, REGISTRY
 from pilotkb.errors import DataError, Problem
+from pilotkb.files import write_atomic
+from pilotkb.search.segment import load_jieba
 
 COLLECTIONS = MODELS
 
 DEFAULT_DATA = Path(__file__).resolve().parents[2] / "data" / "pilots.yaml"
-_Loader: type = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
-# The field that names a record, per collection (used by new-id to spot a record added twice).
-NAME_FIELD = {
-    "sources": "title",
-    "areas": "name",
-    "pilots": "name",
-    "experiences": "title",
-    "coverage": "title",
-    "events": "title",
-    "evaluations": "subject",
-    "figures": "label",
-}
 
 
 class EditError(Exception):
@@ -139,7 +126,7 @@ def open_doc(path: Path) -> Doc:
     located = loads(text, shown)
     if not isinstance(located.data, dict):
         raise EditError(f"{shown}:1: 文件顶层应为映射；请先运行 scripts/kb check 修正")
-    root = yaml.compose(text, Loader=_Loader)
+    root = compose_yaml(text)
     lines = text.splitlines(keepends=True)
     nl = "\r\n" if lines and lines[0].endswith("\r\n") else "\n"
     return Doc(path, shown, raw, raw.startswith(b"\xef\xbb\xbf"), text, lines, nl, root, located.data)
@@ -229,25 +216,14 @@ def _check_intended(doc: Doc, text: str, expected: dict[str, Any]) -> None:
         )
 
 
-def _write_file(path: Path, data: bytes) -> None:
-    """Write ``data`` to ``path`` (a fresh temporary file) and flush it to disk."""
-    with open(path, "wb") as f:
-        f.write(data)
-        f.flush()
-        os.fsync(f.fileno())
-
-
 def commit(doc: Doc, text: str, expected: dict[str, Any]) -> None:
     """Validate ``text`` as the new data file and replace the file atomically if it is valid."""
     from pilotkb.data.validate import validate_file
 
     _check_intended(doc, text, expected)
     data = (b"\xef\xbb\xbf" if doc.bom else b"") + text.encode("utf-8")
-    fd, tmp_name = tempfile.mkstemp(prefix=f".{doc.path.name}.", suffix=".tmp", dir=doc.path.parent)
-    os.close(fd)
-    tmp = Path(tmp_name)
-    try:
-        _write_file(tmp, data)
+
+    def check(tmp: Path) -> None:
         try:
             validate_file(tmp)
         except DataError as exc:
@@ -257,11 +233,8 @@ def commit(doc: Doc, text: str, expected: dict[str, Any]) -> None:
             ) from None
         if doc.path.read_bytes() != doc.raw:
             raise EditError(f"{doc.shown}: 文件在修改期间被别的程序改动了，已放弃；请重新运行命令")
-        os.chmod(tmp, doc.path.stat().st_mode & 0o7777)
-        os.replace(tmp, doc.path)
-    finally:
-        if tmp.exists():
-            tmp.unlink()
+
+    write_atomic(doc.path, data, mode=doc.path.stat().st_mode & 0o7777, check=check)
 
 
 # --- finding records ------------------------------------------------------------------
@@ -522,12 +495,7 @@ _MAX_CHARS = 32
 
 
 def _segment(name: str) -> list[str]:
-    with warnings.catch_warnings():
-        warnings.simplefilter("ignore")
-        import jieba
-
-    jieba.setLogLevel(logging.WARNING)
-    return [w for w in jieba.lcut(name) if w.strip()]
+    return [w for w in load_jieba().lcut(name) if w.strip()]
 
 
 def slug_words(name: str) -> list[str]:
@@ -644,8 +612,8 @@ def cmd_new_id(args: argparse.Namespace) -> int:
         raise _collection_error(args.collection)
     doc = _doc(args)
     records = [r for r in doc.data.get(args.collection) or [] if isinstance(r, dict)]
-    field = NAME_FIELD[args.collection]
-    same = [r.get("id") for r in records if isinstance(r.get(field), str) and r[field].strip() == name]
+    naming = REGISTRY[args.collection]
+    same = [r.get("id") for r in records if naming.name_in(r) == name]
     if same:
         raise EditError(f"{args.collection} 中已有名为“{name}”的记录：{same[0]}；请直接修改它，不要重复添加")
     print(propose_id(name, {r["id"] for r in records if isinstance(r.get("id"), str)}))

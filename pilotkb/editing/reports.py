@@ -12,13 +12,13 @@ import hashlib
 import json
 import os
 import sys
-import tempfile
 from collections.abc import Iterable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
 from typing import IO, Any
 
 from pilotkb.errors import DataError, Problem
+from pilotkb.files import write_atomic
 
 CHECK_NAME = "kb-check"
 
@@ -109,30 +109,10 @@ def codequality_issues(problems: Iterable[Problem]) -> list[dict[str, Any]]:
 def write_codequality(path: str | Path, problems: Iterable[Problem]) -> None:
     """Write the report atomically; ``[]`` when there is no problem."""
     text = json.dumps(codequality_issues(problems), ensure_ascii=False, indent=2) + "\n"
-    write_text_atomic(path, text)
+    write_atomic(path, text)
 
 
 # --- shared ---------------------------------------------------------------------------
-
-
-def write_text_atomic(path: str | Path, text: str) -> None:
-    """Write ``text`` to a temporary file beside ``path`` and rename it over ``path``.
-
-    An interrupted write leaves the old file (or none), never half a file.
-    """
-    path = Path(path)
-    try:
-        fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
-    except OSError as exc:
-        # name the file asked for, not the temporary one
-        raise OSError(exc.errno, exc.strerror, str(path)) from exc
-    try:
-        with os.fdopen(fd, "w", encoding="utf-8", newline="\n") as fh:
-            fh.write(text)
-        os.replace(tmp, path)
-    except BaseException:
-        Path(tmp).unlink(missing_ok=True)
-        raise
 
 
 _ERRNO_TEXT = {

@@ -30,7 +30,6 @@ import json
 import logging
 import os
 import resource
-import subprocess
 import time
 import types
 from pathlib import Path
@@ -44,6 +43,7 @@ from mkdocs.structure.pages import Page
 from mkdocs.structure.toc import get_toc
 
 from pilotkb import background, load_catalog
+from pilotkb.analysis.git import head_commit
 from pilotkb.data.catalog import Catalog
 from pilotkb.errors import DataError
 from pilotkb.publish.opendata import OPEN_DATA_PATHS
@@ -362,13 +362,7 @@ def _modified() -> bool:
 def _history_key(data_path: Path) -> str | None:
     """The commit the history was read at (None without git): the preview reads it again only
     when a commit was made."""
-    try:
-        run = subprocess.run(
-            ["git", "rev-parse", "HEAD"], cwd=data_path.parent, capture_output=True, text=True, timeout=10
-        )
-    except (OSError, subprocess.SubprocessError):
-        return None
-    return run.stdout.strip() or None if run.returncode == 0 else None
+    return head_commit(data_path.parent)
 
 
 def on_pre_page(page: Page, config: MkDocsConfig, files: Files) -> Page:

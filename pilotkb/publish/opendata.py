@@ -15,7 +15,6 @@ import datetime as _dt
 import hashlib
 import io
 import json
-import os
 import sqlite3
 import tempfile
 import typing
@@ -796,19 +795,3 @@ def downloads_context(
         "data_version": data_version,
         "site_name": SITE_NAME,
     }
-
-
-def write_files(files: Mapping[str, bytes], root: Path) -> None:
-    """Write each file under ``root`` atomically (temp file, then ``os.replace``)."""
-    for rel_path, content in files.items():
-        target = root / rel_path
-        target.parent.mkdir(parents=True, exist_ok=True)
-        fd, tmp = tempfile.mkstemp(dir=target.parent, prefix=".tmp-")
-        try:
-            os.chmod(tmp, 0o644)  # mkstemp makes it private; a download is public
-            with os.fdopen(fd, "wb") as fh:
-                fh.write(content)
-            os.replace(tmp, target)
-        except BaseException:
-            Path(tmp).unlink(missing_ok=True)
-            raise

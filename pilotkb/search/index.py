@@ -19,7 +19,6 @@ import logging
 import re
 import shutil
 import unicodedata
-import warnings
 from array import array
 from collections import defaultdict
 from collections.abc import Iterable, Iterator
@@ -45,6 +44,7 @@ from pilotkb.search.format import (
     shard_key,
     varint,
 )
+from pilotkb.search.segment import load_jieba
 
 __all__ = ["DIGITS", "INDEX_DIR", "bitset", "build_index", "encode_postings", "fold", "varint"]
 CAP = 200  # postings kept in a shard per term; the rest go to an overflow file
@@ -92,17 +92,6 @@ def fold(text: str) -> str:
 
 
 # --- segmentation --------------------------------------------------------------------
-
-
-def _load_jieba() -> Any:
-    # jieba imports pkg_resources when present (deprecated by setuptools) and has old
-    # escape sequences; neither matters here, so its import warnings are silenced.
-    with warnings.catch_warnings():
-        warnings.simplefilter("ignore")
-        import jieba
-
-    jieba.setLogLevel(logging.WARNING)
-    return jieba
 
 
 ORDINAL = re.compile(r"第[0-9一二三四五六七八九十百千]+[号批届期次]$")
@@ -168,7 +157,7 @@ class Segmenter:
     """jieba (without HMM, so results depend only on the dictionary) plus the data's words."""
 
     def __init__(self, words: Iterable[str] = ()):
-        jieba = _load_jieba()
+        jieba = load_jieba()
         self.tok = jieba.Tokenizer()
         self.tok.initialize()
         for w in sorted(words):

@@ -13,6 +13,9 @@ from pilotkb.data.model import DATE_RE
 from pilotkb.errors import DataError, Problem
 
 # settings holding a date: YAML reads 2017-12-31 as a date and 2017 as a number
+# The site's name in the downloads, feeds and citations (mkdocs.yml's site_name, checked by a test).
+SITE_NAME = "试点经验库"
+
 DATE_SETTINGS = ("data_date", "bulletin_date")
 # integer settings where 0 means "off"
 ZERO_ALLOWED = ("history_commits",)

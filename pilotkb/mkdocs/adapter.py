@@ -253,7 +253,7 @@ def on_files(files: Files, config: MkDocsConfig) -> Files:
     # while this one renders the pages (pilotkb.background).
     parallel = previous is None and not _serving and build.settings.workers and background.available()
     if parallel and build.settings.search:
-        from pilotkb.search.index import BackgroundIndexer
+        from pilotkb.search import BackgroundIndexer
 
         with stages.time("search index"):
             build.indexer = BackgroundIndexer(build.catalog, config.use_directory_urls, Path(config.site_dir))
@@ -334,7 +334,7 @@ def on_files(files: Files, config: MkDocsConfig) -> Files:
             "pilotkb: preview pages remade: %s", " ".join(remade[:50]) + (" …" if len(remade) > 50 else "")
         )
     elif build.settings.search and build.indexer is None:
-        from pilotkb.search.index import Indexer
+        from pilotkb.search import Indexer
 
         with stages.time("search index"):
             build.indexer = Indexer(build.catalog, config.use_directory_urls)
@@ -548,7 +548,7 @@ def on_post_build(config: MkDocsConfig) -> None:
             target.parent.mkdir(parents=True, exist_ok=True)
             target.write_bytes(made[uri])
     if build.settings.search and build.indexer is not None:
-        from pilotkb.search.index import build_index
+        from pilotkb.search import build_index
 
         try:
             with stages.time("search index"):

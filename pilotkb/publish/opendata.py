@@ -32,6 +32,7 @@ from pilotkb.data.model import DATE_RE, SLUG_RE, _partial_date, _slug
 from pilotkb.data.registry import MODELS, REGISTRY, DataFile
 from pilotkb.errors import DataError, Problem
 from pilotkb.publish.export import dictionary_rows, records_json
+from pilotkb.settings import SITE_NAME
 
 COLLECTIONS = MODELS
 REFERENCES = {name: dict(c.references) for name, c in REGISTRY.items()}
@@ -46,7 +47,6 @@ OPEN_DATA_PATHS = (XLSX_PATH, SQLITE_PATH, DATASETTE_PATH, DATAPACKAGE_PATH)
 JSON_PATH = f"{DOWNLOADS}/pilots.json"
 SCHEMA_PATH = f"{DOWNLOADS}/pilots.schema.json"
 
-SITE_NAME = "试点经验库"
 LIST_SEP = "；"  # lists in one cell, as in the CSV downloads
 XLSX_CELL_MAX = 32767  # Excel's limit on the characters of one cell
 
@@ -422,7 +422,7 @@ FTS_STATEMENTS = [
 def sqlite_bytes(catalog: Catalog, release: Release) -> bytes:
     """A table per collection (primary key ``id``), a link table per reference list, a child
     table per nested list, foreign keys declared, and two full-text indexes."""
-    from pilotkb.search.index import Segmenter, data_words
+    from pilotkb.search import Segmenter, data_words
 
     data = records_json(catalog)
     stmts, docs = _sqlite_schema()

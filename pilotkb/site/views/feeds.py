@@ -10,7 +10,7 @@ from __future__ import annotations
 from markupsafe import Markup
 
 from pilotkb.publish import feeds
-from pilotkb.publish.opendata import SITE_NAME
+from pilotkb.settings import SITE_NAME
 from pilotkb.site.views.base import Context
 
 

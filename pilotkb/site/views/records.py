@@ -10,7 +10,7 @@ from pilotkb.data.facets import year
 from pilotkb.data.registry import REGISTRY
 from pilotkb.data.urls import dest_url
 from pilotkb.publish import cite
-from pilotkb.publish.opendata import SITE_NAME
+from pilotkb.settings import SITE_NAME
 from pilotkb.site.render import title
 from pilotkb.site.views import changes, feeds
 from pilotkb.site.views.base import Context, GeneratedPage

@@ -1,0 +1,178 @@
+"""The package's shape, as ARCHITECTURE.md states it: the layer rule (import-linter), sizes a
+reader can hold, and each fact in one place. Each check names what broke it."""
+
+from __future__ import annotations
+
+import ast
+import os
+import subprocess
+import sys
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+
+from .conftest import ROOT
+
+PACKAGE = ROOT / "pilotkb"
+MODULES = sorted(PACKAGE.rglob("*.py"))
+MAX_MODULE_LINES = 450
+MAX_FUNCTION_LINES = 80
+
+
+def _tree(path: Path) -> ast.Module:
+    return ast.parse(path.read_text(encoding="utf-8"), filename=str(path))
+
+
+def _rel(path: Path) -> str:
+    return path.relative_to(ROOT).as_posix()
+
+
+def _module_name(path: Path) -> str:
+    parts = list(path.relative_to(ROOT).with_suffix("").parts)
+    return ".".join(parts[:-1] if parts[-1] == "__init__" else parts)
+
+
+def _imports(path: Path) -> Iterator[tuple[str, list[str], int]]:
+    """(module imported, names imported from it, line) for every import in the file."""
+    here = _module_name(path).split(".")
+    is_pkg = path.name == "__init__.py"
+    for node in ast.walk(_tree(path)):
+        if isinstance(node, ast.Import):
+            for alias in node.names:
+                yield alias.name, [], node.lineno
+        elif isinstance(node, ast.ImportFrom):
+            module = node.module or ""
+            if node.level:
+                base = here if is_pkg else here[:-1]
+                base = base[: len(base) - (node.level - 1)]
+                module = ".".join(base + ([module] if module else []))
+            yield module, [a.name for a in node.names], node.lineno
+
+
+def test_the_layer_rule_holds():
+    """import-linter's contracts in pyproject.toml: the layers, MkDocs only under
+    pilotkb/mkdocs, no import cycle among the modules of any package."""
+    env = {**os.environ, "PYTHONPATH": str(ROOT)}
+    run = subprocess.run(
+        [sys.executable, "-m", "importlinter.cli", "--no-cache", "--config", str(ROOT / "pyproject.toml")],
+        cwd=ROOT,
+        env=env,
+        capture_output=True,
+        text=True,
+    )
+    if run.returncode != 0 and "No module named importlinter.cli" in run.stderr:
+        run = subprocess.run(
+            [str(Path(sys.executable).with_name("lint-imports")), "--no-cache"],
+            cwd=ROOT,
+            env=env,
+            capture_output=True,
+            text=True,
+        )
+    assert run.returncode == 0, run.stdout[-3000:] + run.stderr[-2000:]
+    assert "3 kept, 0 broken" in run.stdout
+
+
+def test_no_module_is_longer_than_a_reader_can_hold():
+    long = {
+        _rel(p): n
+        for p in MODULES
+        if (n := len(p.read_text(encoding="utf-8").splitlines())) > MAX_MODULE_LINES
+    }
+    assert not long, f"modules over {MAX_MODULE_LINES} lines: {long}"
+
+
+def test_no_function_is_longer_than_a_screenful():
+    long = {}
+    for path in MODULES:
+        for node in ast.walk(_tree(path)):
+            if isinstance(node, ast.FunctionDef | ast.AsyncFunctionDef):
+                n = (node.end_lineno or node.lineno) - node.lineno + 1
+                if n > MAX_FUNCTION_LINES:
+                    long[f"{_rel(path)}:{node.lineno} {node.name}"] = n
+    assert not long, f"functions over {MAX_FUNCTION_LINES} lines: {long}"
+
+
+def test_the_package_top_level_stays_small():
+    top = sorted(p.name for p in PACKAGE.iterdir() if p.suffix == ".py" or (p / "__init__.py").exists())
+    assert len(top) <= 12, top
+
+
+def test_no_private_name_is_imported_from_another_module():
+    crossing = []
+    for path in [*MODULES, *sorted((ROOT / "hooks").glob("*.py"))]:
+        for module, names, line in _imports(path):
+            if module.startswith("pilotkb"):
+                private = [n for n in names if n.startswith("_") and not n.startswith("__")]
+                if private or any(part.startswith("_") and part != "__init__" for part in module.split(".")):
+                    crossing.append(f"{_rel(path)}:{line}: {module} {private}")
+    assert not crossing, crossing
+
+
+def _modules_using(pred) -> list[str]:
+    return sorted(_rel(p) for p in MODULES if pred(p.read_text(encoding="utf-8"), p))
+
+
+def _imports_module(name: str):
+    def pred(_text: str, path: Path) -> bool:
+        return any(m == name or m.startswith(name + ".") for m, _, _ in _imports(path))
+
+    return pred
+
+
+@pytest.mark.parametrize(
+    "fact,expected,pred",
+    [
+        # one module chooses the YAML loader and calls PyYAML's loading functions
+        (
+            "YAML loading",
+            ["pilotkb/data/load.py"],
+            lambda t, p: any(
+                s in t for s in ("CSafeLoader", "yaml.compose(", "yaml.load(", "yaml.safe_load(")
+            ),
+        ),
+        # one atomic writer: temporary file then rename
+        ("atomic writes", ["pilotkb/files.py"], lambda t, p: "os.replace(" in t or "mkstemp(" in t),
+        # one Jinja environment, charts included
+        ("Jinja environments", ["pilotkb/site/render.py"], lambda t, p: "Environment(" in t),
+        # one jieba loader
+        ("jieba", ["pilotkb/search/segment.py"], _imports_module("jieba")),
+        # one place that starts a process (git)
+        ("subprocesses", ["pilotkb/analysis/git.py"], _imports_module("subprocess")),
+    ],
+    ids=lambda v: v if isinstance(v, str) else "",
+)
+def test_each_fact_lives_in_one_module(fact, expected, pred):
+    assert _modules_using(pred) == expected, fact
+
+
+def test_only_the_mkdocs_folder_imports_mkdocs():
+    users = _modules_using(lambda t, p: any(_imports_module(m)(t, p) for m in ("mkdocs", "material")))
+    assert users and all(u.startswith("pilotkb/mkdocs/") for u in users), users
+
+
+def test_no_runtime_method_swaps():
+    """MkDocs objects are used through its API (or subclasses), never patched at run time."""
+    swaps = _modules_using(lambda t, p: "method-assign" in t or "types.MethodType" in t)
+    assert not swaps, swaps
+
+
+def test_hooks_only_hand_events_to_the_package():
+    for path in sorted((ROOT / "hooks").glob("*.py")):
+        tree = _tree(path)
+        for node in tree.body:
+            if isinstance(node, ast.FunctionDef):
+                assert len(node.body) <= 2, f"{_rel(path)}: {node.name} does more than delegate"
+            else:
+                assert isinstance(node, ast.Import | ast.ImportFrom | ast.Assign | ast.Expr), (
+                    f"{_rel(path)}:{node.lineno}: only imports and delegations belong in a hook file"
+                )
+
+
+def test_collections_are_declared_by_keyword():
+    """Registry declarations name every field (nine positional arguments were unreadable)."""
+    tree = _tree(PACKAGE / "data" / "registry.py")
+    calls = [
+        n for n in ast.walk(tree) if isinstance(n, ast.Call) and getattr(n.func, "id", "") == "Collection"
+    ]
+    assert calls and all(not c.args for c in calls)

@@ -13,7 +13,9 @@ from pilotkb.data.catalog import Catalog
 from pilotkb.data.registry import DataFile as Catalogue
 from pilotkb.publish.bulletin import bulletins, reference_date
 from pilotkb.site.render import Renderer
-from tests.gitrepo import Repo
+
+from ..dates import end_of
+from ..gitrepo import Repo
 
 REF = "2024-05-15"
 
@@ -76,16 +78,6 @@ def catalog(repo: Repo) -> Catalog:
 
 
 # --- an independent computation ------------------------------------------------------------
-
-
-def end_of(value) -> dt.date:
-    parts = [int(x) for x in str(value).split("-")]
-    if len(parts) == 3:
-        return dt.date(*parts)
-    if len(parts) == 2:
-        y, m = parts
-        return dt.date(y + (m == 12), m % 12 + 1, 1) - dt.timedelta(days=1)
-    return dt.date(parts[0] + 1, 1, 1) - dt.timedelta(days=1)
 
 
 def expected(data: dict, as_of: dt.date, month: str) -> dict[str, list[str]]:

@@ -20,7 +20,7 @@ SLUG_RE = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
 DATE_RE = re.compile(r"^(\d{4})(?:-(\d{2})(?:-(\d{2}))?)?$")
 
 
-def _partial_date(value: Any) -> Any:
+def validate_partial_date(value: Any) -> Any:
     """Accept ``2017``, ``2017-04`` and ``2017-04-15``, kept as written."""
     if isinstance(value, bool):
         raise ValueError("应为日期（2017、2017-04 或 2017-04-15）")
@@ -44,7 +44,8 @@ def _partial_date(value: Any) -> Any:
 RESERVED_IDS = frozenset({"index", "page", "all"})
 
 
-def _slug(value: Any) -> Any:
+def validate_slug(value: Any) -> Any:
+    """A record id: lowercase letters, digits and hyphens, not a reserved page name."""
     if isinstance(value, str) and not SLUG_RE.match(value):
         raise ValueError(f"编号“{value}”不合规；允许：小写英文字母、数字和连字符，如 linzi-river-chief")
     if value in RESERVED_IDS:
@@ -74,7 +75,7 @@ Url = Annotated[
 _DATE_DOC = "日期，按来源原样填写：年（2017）、年月（2017-04）或年月日（2017-04-15）"
 PartialDate = Annotated[
     str,
-    BeforeValidator(_partial_date),
+    BeforeValidator(validate_partial_date),
     # YAML editors see what YAML allows: a bare year is an integer there
     WithJsonSchema(
         {
@@ -89,7 +90,7 @@ PartialDate = Annotated[
 ]
 Slug = Annotated[
     str,
-    BeforeValidator(_slug),
+    BeforeValidator(validate_slug),
     Field(
         description="稳定编号，也是网址的一部分；小写英文字母、数字、连字符，发布后不再更改、不再复用",
         json_schema_extra={"pattern": SLUG_RE.pattern},

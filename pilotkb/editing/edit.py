@@ -405,7 +405,7 @@ def _field_kind(coll: str, field: str) -> str:
     info = COLLECTIONS[coll].model_fields[field]
 
     def kind(annotation: Any, meta: list[Any]) -> str:
-        if any(getattr(getattr(m, "func", None), "__name__", "") == "_partial_date" for m in meta):
+        if any(getattr(getattr(m, "func", None), "__name__", "") == "validate_partial_date" for m in meta):
             return "date"
         origin = typing.get_origin(annotation)
         if origin is typing.Annotated:

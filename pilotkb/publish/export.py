@@ -3,11 +3,13 @@
 from __future__ import annotations
 
 import json
+import types
 import typing
 from enum import Enum
 from typing import Any
 
 from pydantic import BaseModel
+from pydantic.fields import FieldInfo
 
 from pilotkb.data.catalog import Catalog
 from pilotkb.data.registry import FILE_ORDER, REGISTRY, DataFile
@@ -30,7 +32,7 @@ def dictionary_rows() -> list[tuple[str, str, list[tuple[str, str, bool, str]]]]
         info = DataFile.model_fields[name]
         rows = []
         for fname, f in model.model_fields.items():
-            rows.append((fname, _type_name(f.annotation), f.is_required(), _field_doc(f)))
+            rows.append((fname, _type_name(f.annotation), f.is_required(), field_description(f)))
         out.append((name, info.description or "", rows))
     # nested items that rest on their own quote (metrics, updates, adoptions) get a table each
     for name in FILE_ORDER:
@@ -39,27 +41,22 @@ def dictionary_rows() -> list[tuple[str, str, list[tuple[str, str, bool, str]]]]
             f = c.model.model_fields[fname]
             (model,) = typing.get_args(f.annotation)
             rows = [
-                (sub, _type_name(sf.annotation), sf.is_required(), _field_doc(sf))
+                (sub, _type_name(sf.annotation), sf.is_required(), field_description(sf))
                 for sub, sf in model.model_fields.items()
             ]
             out.append((f"{name}.{fname}", f"{c.label}的{f.description}", rows))
     return out
 
 
-def _field_doc(f: Any) -> str:
+def field_description(f: FieldInfo) -> str:
+    """A field's description, or that of its annotated type (``PartialDate``, ``Url`` …)."""
     doc = f.description or ""
-    if f.metadata:
-        for m in f.metadata:
-            d = getattr(m, "description", None)
-            if d and not doc:
-                doc = d
+    for m in f.metadata:
+        doc = doc or getattr(m, "description", None) or ""
     return doc
 
 
 def _type_name(annotation: Any) -> str:
-    import types
-    import typing
-
     origin = typing.get_origin(annotation)
     args = typing.get_args(annotation)
     if origin is typing.Annotated:
@@ -77,8 +74,6 @@ def _type_name(annotation: Any) -> str:
 
 
 def _annotated_name(annotation: Any) -> str:
-    import typing
-
     for meta in typing.get_args(annotation)[1:]:
         desc = getattr(meta, "description", None)
         if desc and "日期" in desc:
@@ -116,7 +111,7 @@ def export_files(catalog: Catalog) -> dict[str, bytes]:
         "utf-8"
     )
     for name, rows in data.items():
-        flat = [{k: _cell(v) for k, v in row.items()} for row in rows]
+        flat = [{k: csv_safe_cell(v) for k, v in row.items()} for row in rows]
         frame = pd.DataFrame(flat, columns=list(REGISTRY[name].model.model_fields))
         buf = io.StringIO()
         # CRLF rows (RFC 4180): a CR inside a value is then quoted, never a row break
@@ -128,7 +123,7 @@ def export_files(catalog: Catalog) -> dict[str, bytes]:
 _FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
 
 
-def _cell(value: Any) -> Any:
+def csv_safe_cell(value: Any) -> Any:
     """A CSV cell: lists joined, and text that a spreadsheet would run as a formula made inert
     with a leading apostrophe (the JSON download keeps every value exactly)."""
     if isinstance(value, list):

@@ -100,7 +100,7 @@ def _clean(text: Any) -> str:
     return _NOT_XML.sub("", str(text))
 
 
-def _name(cat: Catalog, coll: str, rid: str) -> str | None:
+def _record_name(cat: Catalog, coll: str, rid: str) -> str | None:
     rec = getattr(cat, coll).get(rid)
     if rec is None:
         return None
@@ -138,7 +138,7 @@ def change_entries(cat: Catalog, changes: Iterable[Change]) -> list[Entry]:
     """One entry per record changed by a commit, newest first (history order)."""
     out: list[Entry] = []
     for c in changes:
-        name = _name(cat, c.collection, c.id) or c.name or c.id
+        name = _record_name(cat, c.collection, c.id) or c.name or c.id
         if c.kind == ADDED:
             lines = ["新增记录。"]
         elif c.kind == REMOVED:
@@ -246,7 +246,9 @@ def _link(from_path: str, to_uri: str, anchor: str, site_url: str | None, direct
     return rel + frag
 
 
-def _render(feed: Feed, fmt: str, site_url: str | None, directory_urls: bool, updated: _dt.datetime) -> bytes:
+def _render_feed(
+    feed: Feed, fmt: str, site_url: str | None, directory_urls: bool, updated: _dt.datetime
+) -> bytes:
     path = f"feeds/{feed.name}.{fmt}.xml"
     fg = FeedGenerator()
     fg.id(stable_id(f"feed:{feed.name}"))
@@ -294,7 +296,7 @@ def feeds(
     out: dict[str, bytes] = {}
     for feed in collect(catalog, history, site_name, limit):
         for fmt in formats(site_url):
-            out[f"feeds/{feed.name}.{fmt}.xml"] = _render(feed, fmt, site_url, directory_urls, empty)
+            out[f"feeds/{feed.name}.{fmt}.xml"] = _render_feed(feed, fmt, site_url, directory_urls, empty)
     return out
 
 

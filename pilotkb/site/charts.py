@@ -24,7 +24,7 @@ import vl_convert
 from jinja2 import Environment, PackageLoader, StrictUndefined, select_autoescape
 from markupsafe import Markup, escape
 
-from pilotkb.publish.export import _cell
+from pilotkb.publish.export import csv_safe_cell
 
 KINDS = ("bar", "grouped", "compare")
 EMPTY_TEXT = "暂无数据"
@@ -461,9 +461,9 @@ def chart_csv(chart: Chart) -> bytes:
     buf = io.StringIO()
     writer = csv.writer(buf, lineterminator="\r\n")
     unit = f"（{chart.unit}）" if chart.unit else ""
-    writer.writerow([_cell(chart.y_label), *(_cell(n + unit) for n in chart.value_names)])
+    writer.writerow([csv_safe_cell(chart.y_label), *(csv_safe_cell(n + unit) for n in chart.value_names)])
     for r in chart.rows:
-        writer.writerow([_cell(str(r[0])), *("" if v is None else format_value(v) for v in r[1:])])
+        writer.writerow([csv_safe_cell(str(r[0])), *("" if v is None else format_value(v) for v in r[1:])])
     return ("\ufeff" + buf.getvalue()).encode("utf-8")
 
 

@@ -15,7 +15,7 @@ from typing import Any
 
 import pandas as pd
 
-from pilotkb.publish.export import _cell
+from pilotkb.publish.export import csv_safe_cell
 from pilotkb.site.charts import Chart, chart_csv_path, chart_files, render_figure
 from pilotkb.site.views.base import Context, GeneratedPage
 
@@ -123,7 +123,7 @@ def table_csv(ctx: Context) -> bytes:
     writer.writerow(["媒体", *years, "合计"])
     for g in groups(ctx):
         row = [int(table.at[g["outlet"], y]) for y in years]
-        writer.writerow([_cell(g["outlet"]), *row, sum(row)])
+        writer.writerow([csv_safe_cell(g["outlet"]), *row, sum(row)])
     return ("\ufeff" + buf.getvalue()).encode("utf-8")
 
 

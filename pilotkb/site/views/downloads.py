@@ -2,10 +2,23 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Iterator, Mapping
 from functools import partial
+from typing import Any
 
-from pilotkb.publish.opendata import downloads_context
+from pilotkb.data.catalog import Catalog
+from pilotkb.data.registry import MODELS, DataFile
+from pilotkb.publish.opendata import Release
+from pilotkb.publish.opendata.release import (
+    DATAPACKAGE_PATH,
+    DATASETTE_PATH,
+    JSON_PATH,
+    SCHEMA_PATH,
+    SQLITE_PATH,
+    XLSX_PATH,
+    csv_path,
+)
+from pilotkb.settings import SITE_NAME
 from pilotkb.site.views.base import Context, GeneratedPage
 
 URI = "about/downloads.md"
@@ -27,8 +40,85 @@ def pages(ctx: Context) -> Iterator[GeneratedPage]:
 
 
 def body(ctx: Context) -> str:
-    r = ctx.release
-    context = downloads_context(
-        ctx.cat, ctx.downloads, licence=r.licence, data_date=r.data_date, data_version=r.data_version
-    )
+    context = downloads_context(ctx.cat, ctx.downloads, ctx.release)
     return ctx.render("about_downloads.md.j2", URI, **context)
+
+
+def _size_label(n: int) -> str:
+    """A file size as the page shows it: B, KB or MB, one decimal."""
+    if n < 1024:
+        return f"{n} B"
+    if n < 1024 * 1024:
+        return f"{n / 1024:.1f} KB"
+    return f"{n / 1024 / 1024:.1f} MB"
+
+
+def _listed(catalog: Catalog) -> list[tuple[str, str, str, int | None, str]]:
+    """(path, title, format, record count, note) of every download, in the page's order."""
+    counts = {coll: len(getattr(catalog, coll)) for coll in MODELS}
+    total = sum(counts.values())
+    csvs = [
+        (
+            csv_path(coll),
+            DataFile.model_fields[coll].description or coll,
+            "CSV（UTF-8，带 BOM）",
+            counts[coll],
+            "每条记录一行；多项以“；”连接",
+        )
+        for coll in MODELS
+    ]
+    return [
+        (JSON_PATH, "全部记录", "JSON", total, "与数据文件同构，字段见数据字典"),
+        (
+            XLSX_PATH,
+            "全部记录",
+            "Excel 工作簿（XLSX）",
+            total,
+            "首张工作表“说明”列出许可、数据日期和字段说明；每个集合一张工作表",
+        ),
+        (
+            SQLITE_PATH,
+            "全部记录",
+            "SQLite 数据库",
+            total,
+            "关联表、外键与中文全文检索；可用 Datasette 或任何 SQL 工具打开",
+        ),
+        *csvs,
+        (
+            DATAPACKAGE_PATH,
+            "数据包说明",
+            "Frictionless Data Package（JSON）",
+            None,
+            "描述以上每个文件及其字段、类型和外键",
+        ),
+        (SCHEMA_PATH, "数据文件结构", "JSON Schema", None, "data/pilots.yaml 的结构定义"),
+        (DATASETTE_PATH, "Datasette 元数据", "JSON", None, "datasette pilots.db -m pilots.metadata.json"),
+    ]
+
+
+def downloads_context(catalog: Catalog, files: Mapping[str, bytes], release: Release) -> dict[str, Any]:
+    """The context of ``about_downloads.md.j2``: each download in ``files`` with its format,
+    size and record count, and the licence, data date and data version they share."""
+    rows = [
+        {
+            "path": path,
+            "name": path.rsplit("/", 1)[-1],
+            "title": title,
+            "format": fmt,
+            "size": _size_label(len(files[path])),
+            "bytes": len(files[path]),
+            "records": records,
+            "note": note,
+        }
+        for path, title, fmt, records, note in _listed(catalog)
+        if path in files
+    ]
+    return {
+        "downloads": rows,
+        "licence": release.licence,
+        "licence_title": release.licence_title,
+        "licence_url": release.licence_url,
+        "data_date": release.data_date,
+        "data_version": release.data_version,
+        "site_name": SITE_NAME,
+    }

@@ -12,7 +12,8 @@ from lxml import etree
 from pilotkb import load_catalog
 from pilotkb.analysis.history import read_history
 from pilotkb.publish.feeds import feed_link_tags, feed_links, feeds
-from tests.gitrepo import Repo
+
+from ..gitrepo import Repo
 
 SITE = "https://example.org/kb/"
 SECOND_UPDATE = (

@@ -13,7 +13,9 @@ from pilotkb.data.catalog import Catalog
 from pilotkb.data.registry import DataFile as Catalogue
 from pilotkb.publish.bulletin import bulletins, reference_date
 from pilotkb.site.render import Renderer
-from tests.gitrepo import Repo
+
+from ..dates import end_of
+from ..gitrepo import Repo
 
 REF = "2024-05-15"
 
@@ -76,16 +78,6 @@ def catalog(repo: Repo) -> Catalog:
 
 
 # --- an independent computation ------------------------------------------------------------
-
-
-def end_of(value) -> dt.date:
-    parts = [int(x) for x in str(value).split("-")]
-    if len(parts) == 3:
-        return dt.date(*parts)
-    if len(parts) == 2:
-        y, m = parts
-        return dt.date(y + (m == 12), m % 12 + 1, 1) - dt.timedelta(days=1)
-    return dt.date(parts[0] + 1, 1, 1) - dt.timedelta(days=1)
 
 
 def expected(data: dict, as_of: dt.date, month: str) -> dict[str, list[str]]:
@@ -179,3 +171,15 @@ def test_rendered_page_lists_the_pilots_and_says_what_it_cannot_know(repo):
     assert "督导通报 2024年5月（第3期）" in html and "截至 <strong>2024-05-15</strong>" in html
     assert "1 项未销号的试点未公开完成时限，无法判断是否逾期" in html
     assert "按该年 12 月 31 日计" in html
+
+
+@pytest.mark.parametrize("ref", ["2024-12-31", "2025-01-01", "2024-02-29", "2024-03-01", "2024-04-01"])
+def test_a_partial_deadline_runs_to_its_last_day(repo, ref):
+    """b's deadline is 2024 (to 12-31), a's 2024-03 (to 03-31): due on the last day, overdue
+    the day after."""
+    data = yaml.safe_load(repo.text)
+    as_of = dt.date.fromisoformat(ref)
+    b = bulletins(catalog(repo), None, as_of, months=1)[-1]
+    exp = expected(data, as_of, b.month)
+    assert sorted(p.id for p in b.overdue) == exp["overdue"]
+    assert sorted(p.id for p in b.due_soon) == exp["due"]

@@ -21,8 +21,9 @@ import pytest
 import yaml
 from lxml import html as lhtml
 
-from .conftest import ROOT, build, make_project
-from .gitrepo import Repo
+from ..conftest import FIXTURES, ROOT, build, make_project
+from ..dates import end_of
+from ..gitrepo import Repo
 
 SITE_URL = "https://example.org/kb/"
 REF = dt.date(2024, 5, 15)  # the bulletin_date setting of the test project
@@ -165,9 +166,7 @@ def all_change_pages(site: Path) -> list[tuple[str, lhtml.HtmlElement]]:
 
 
 def test_changes_page_lists_every_commit_newest_first_with_its_records(sites):
-    data = yaml.safe_load(
-        (Path(__file__).parent / "fixtures" / "publish" / "pilots.yaml").read_text(encoding="utf-8")
-    )
+    data = yaml.safe_load((FIXTURES / "publish" / "pilots.yaml").read_text(encoding="utf-8"))
     every = [r["id"] for coll in ("sources", "areas", "pilots") for r in data[coll]]
     expected = {  # commit day -> record ids it touched
         "2024-01-10": sorted(every),
@@ -263,16 +262,6 @@ def test_feed_entry_ids_are_stable_after_another_commit(sites):
 # --- bulletin ----------------------------------------------------------------------------------
 
 
-def end_of(value: object) -> dt.date:
-    parts = [int(x) for x in str(value).split("-")]
-    if len(parts) == 3:
-        return dt.date(*parts)
-    if len(parts) == 2:
-        y, m = parts
-        return dt.date(y + (m == 12), m % 12 + 1, 1) - dt.timedelta(days=1)
-    return dt.date(parts[0], 12, 31)
-
-
 def test_bulletin_for_the_set_reference_date_lists_exactly_the_expected_pilots(sites):
     data = yaml.safe_load(sites["data"])
     pilots = data["pilots"]
@@ -317,7 +306,7 @@ def test_two_builds_of_the_same_commit_are_byte_identical(sites):
 
 
 def test_without_git_the_build_says_so_once_and_pages_say_plainly(tmp_path):
-    fixture = Path(__file__).parent / "fixtures" / "publish"
+    fixture = FIXTURES / "publish"
     project = make_project(
         tmp_path / "nogit",
         (fixture / "pilots.yaml").read_text(encoding="utf-8"),

@@ -9,8 +9,8 @@ import json
 import pytest
 import yaml
 
-from .conftest import ROOT
-from .html_util import parse
+from ..conftest import ROOT
+from ..html_util import parse
 
 pytestmark = pytest.mark.browser
 

@@ -15,6 +15,7 @@ from collections.abc import Iterable
 from pathlib import Path
 
 from pilotkb.data.catalog import Catalog
+from pilotkb.files import write_atomic
 from pilotkb.settings import Settings
 from pilotkb.site.views import GeneratedPage, Views
 from pilotkb.site.views.blocks import inline_text
@@ -31,11 +32,12 @@ def generated_files(catalog: Catalog, settings: Settings, directory_urls: bool =
 
 
 def write_markdown(pages: Iterable[GeneratedPage], out_dir: Path | str) -> int:
-    """Write the generated pages as plain Markdown files (for another engine, or to inspect)."""
+    """Write the generated pages as plain Markdown files (for another engine, or to inspect),
+    one at a time (a page's body is made only now); returns how many were written."""
     count = 0
     for page in pages:
         target = Path(out_dir) / page.src_uri
         target.parent.mkdir(parents=True, exist_ok=True)
-        target.write_text(page.markdown(), encoding="utf-8")
+        write_atomic(target, page.markdown())
         count += 1
     return count

@@ -7,7 +7,7 @@ a plain build's time). ``to_html`` does the same conversion directly and returns
 for anything outside that shape (a paragraph of Markdown text, inline Markdown in a
 heading, a block that does not start with a block-level tag or does not close on its own
 line, ``<style>``/``<pre>``, a script holding ``<``), so the caller falls back to Markdown for that page.
-``tests/test_prerender.py`` checks both give the same HTML on every generated page.
+``tests/site/test_prerender.py`` checks both give the same HTML on every generated page.
 """
 
 from __future__ import annotations

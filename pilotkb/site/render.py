@@ -6,6 +6,7 @@ are errors (``StrictUndefined``), and the filters below turn values into escaped
 
 from __future__ import annotations
 
+import functools
 from collections.abc import Callable
 from enum import Enum
 from typing import Any
@@ -43,7 +44,11 @@ class CompiledTemplates(BytecodeCache):
 COMPILED = CompiledTemplates()
 
 
+@functools.cache
 def environment() -> Environment:
+    """The package's one Jinja environment (pages, blocks and chart figures), made on first use
+    and kept for the process: its settings hold for every template, and a preview's rebuild
+    finds the package's templates already compiled."""
     env = Environment(
         bytecode_cache=COMPILED,
         loader=PackageLoader("pilotkb.site", "templates"),

@@ -8,15 +8,15 @@ from __future__ import annotations
 
 from typing import Any
 
+from pilotkb.analysis.figures import record_counts, reported_totals
 from pilotkb.data.facets import FACETS, UNKNOWN
-from pilotkb.data.model import Figure
 from pilotkb.site.views.base import Context
-from pilotkb.site.views.stats import counts
+from pilotkb.site.views.promotion import national
 
 
 def macro_values(ctx: Context) -> dict[str, Any]:
     return {
-        "counts": counts(ctx),
+        "counts": record_counts(ctx.cat),
         "facets": {
             name: {v.shown: len(v.pilots) for v in values} for name, values in ctx.facet_values.items()
         },
@@ -42,35 +42,23 @@ def block(ctx: Context, name: str, here: str) -> str:
         )[: ctx.settings.recent_updates]
         return ctx.render("block_recent.md.j2", here, items=items)
     if name == "national":
-        from pilotkb.site.views.promotion import national
-
         return ctx.render("block_national.md.j2", here, experiences=national(ctx))
     if name == "reported_vs_catalogue":
         return ctx.render("block_reported.md.j2", here, rows=reported_vs_catalogue(ctx))
     raise KeyError(f"unknown block {name!r}")
 
 
-# Figure.catalogue names a facet by its label: 层级:国家级
-def _scope(fig: Figure) -> tuple[str, str] | None:
-    name, _, label = (fig.catalogue or "").partition(":")
-    by_label = {f.label: f.name for f in FACETS.values()}
-    return (by_label[name], label) if name in by_label else None
-
-
 def reported_vs_catalogue(ctx: Context) -> list[dict[str, Any]]:
-    """Each reported total beside the number of named pilots the catalogue holds."""
+    """Each reported total beside the number of named pilots the catalogue holds, linked to
+    the list of those pilots."""
     rows = []
-    for fig in ctx.cat.figures.values():
-        if not fig.catalogue:
-            continue
-        scope = _scope(fig)
-        if scope is None:  # 全部试点
-            held, to = len(ctx.cat.pilots), "browse/all.md"
+    for r in reported_totals(ctx.cat, ctx.facet_values):
+        if r.facet is None:
+            to = "browse/all.md"
         else:
-            name, label = scope
-            held = next(len(v.pilots) for v in ctx.facet_values[name] if v.label == label)
-            to = FACETS[name].uri(FACETS[name].slug(label))
-        rows.append({"figure": fig, "held": held, "to": to})
+            f = FACETS[r.facet]
+            to = f.uri(f.slug(r.value))
+        rows.append({"figure": r.figure, "held": r.held, "to": to})
     return rows
 
 

@@ -18,6 +18,7 @@ import pandas as pd
 from pilotkb.publish.export import csv_safe_cell
 from pilotkb.site.charts import Chart, chart_csv_path, chart_files, render_figure
 from pilotkb.site.views.base import Context, GeneratedPage
+from pilotkb.site.views.memo import per_context
 
 URI = "coverage/index.md"
 NO_YEAR = "年份未公开"
@@ -109,7 +110,9 @@ def year_chart(ctx: Context) -> Chart:
     )
 
 
+@per_context
 def charts(ctx: Context) -> list[Chart]:
+    """The page's charts (made once: the stats page and the CSV files show them too)."""
     return [outlet_chart(ctx), year_chart(ctx)]
 
 

@@ -11,6 +11,7 @@ import pandas as pd
 from pilotkb.data.model import AdopterLevel, EventKind, InstrumentKind
 from pilotkb.site.charts import Chart, chart_csv_path, chart_files, render_figure
 from pilotkb.site.views.base import Context, GeneratedPage
+from pilotkb.site.views.memo import per_context
 
 URI = "promotion/index.md"
 UNSTATED = "原文未写明"
@@ -140,7 +141,9 @@ def events_chart(ctx: Context) -> Chart:
     )
 
 
+@per_context
 def charts(ctx: Context) -> list[Chart]:
+    """The page's charts (made once: the stats page and the CSV files show them too)."""
     return [level_chart(ctx), instrument_chart(ctx), events_chart(ctx)]
 
 
@@ -155,7 +158,8 @@ def _slug(label: str | None) -> str:
 
 def pages(ctx: Context) -> Iterator[GeneratedPage]:
     levels = by_level(ctx)
-    csv = {c.id: ctx.href(URI, "index.md") + chart_csv_path(c) for c in charts(ctx)}
+    made = charts(ctx)
+    csv = {c.id: ctx.href(URI, "index.md") + chart_csv_path(c) for c in made}
     body = ctx.render(
         "promotion_index.md.j2",
         URI,
@@ -166,7 +170,7 @@ def pages(ctx: Context) -> Iterator[GeneratedPage]:
         events=events_by_kind(ctx),
         total=len(ctx.cat.experiences),
         adoptions=sum(len(g["adoptions"]) for g in levels),
-        charts={c.id: render_figure(c, csv[c.id]) for c in charts(ctx)},
+        charts={c.id: render_figure(c, csv[c.id]) for c in made},
         csv=csv,
     )
     yield GeneratedPage(

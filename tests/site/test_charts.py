@@ -1,4 +1,4 @@
-"""Build-time SVG charts (pilotkb/charts.py): what a reader and a screen reader get, and the CSV."""
+"""Build-time SVG charts (pilotkb/site/charts.py, drawn by pilotkb/site/vega.py): what a reader and a screen reader get, and the CSV."""
 
 from __future__ import annotations
 
@@ -16,7 +16,7 @@ import yaml
 
 from pilotkb.site.charts import Chart, chart_csv, chart_files, chart_table, render_figure, render_svg
 
-from .conftest import ROOT, serious_axe_violations
+from ..conftest import ROOT, serious_axe_violations
 
 NS = "{http://www.w3.org/2000/svg}"
 RAW = yaml.safe_load((ROOT / "data" / "pilots.yaml").read_text(encoding="utf-8"))
@@ -188,7 +188,7 @@ def test_same_input_same_bytes_across_processes():
     first = str(render_svg(reported_chart())).encode()
     assert str(render_svg(reported_chart())).encode() == first
     code = (
-        "import sys; sys.path.insert(0, 'tests'); from tests.test_charts import reported_chart;"
+        "import sys; from tests.site.test_charts import reported_chart;"
         "from pilotkb.site.charts import render_svg; sys.stdout.buffer.write(str(render_svg(reported_chart())).encode())"
     )
     out = subprocess.run([sys.executable, "-c", code], cwd=ROOT, capture_output=True, check=True).stdout

@@ -7,7 +7,7 @@ from urllib.parse import parse_qs, urlsplit
 import pytest
 import yaml
 
-from .conftest import ROOT, serious_axe_violations
+from ..conftest import ROOT, serious_axe_violations
 
 pytestmark = pytest.mark.browser
 

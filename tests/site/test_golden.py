@@ -1,7 +1,7 @@
 """Rendered Markdown of generated pages against reviewed golden files.
 
-To accept a deliberate change of output: ``KB_UPDATE_GOLDEN=1 pytest tests/test_golden.py``,
-then read the diff of ``tests/golden/`` before committing it.
+To accept a deliberate change of output: ``KB_UPDATE_GOLDEN=1 pytest tests/site/test_golden.py``,
+then read the diff of ``tests/site/golden/`` before committing it.
 """
 
 from __future__ import annotations
@@ -15,8 +15,9 @@ from pilotkb import load_catalog
 from pilotkb.settings import Settings
 from pilotkb.site.pages import generate
 
-HERE = Path(__file__).parent
-GOLDEN = HERE / "golden"
+from ..conftest import FIXTURES
+
+GOLDEN = Path(__file__).parent / "golden"
 PAGES = [
     "pilots/river-chief.md",
     "pilots/unnamed-level.md",
@@ -31,7 +32,7 @@ PAGES = [
 
 @pytest.fixture(scope="module")
 def generated() -> dict[str, str]:
-    cat = load_catalog(HERE / "fixtures" / "golden" / "pilots.yaml")
+    cat = load_catalog(FIXTURES / "golden" / "pilots.yaml")
     return {p.src_uri: p.markdown() for p in generate(cat, Settings(page_size=1, history_commits=0))}
 
 
@@ -44,7 +45,7 @@ def test_generated_markdown_matches_golden(generated, uri):
 
 
 def test_directory_urls_off_links_to_html_files():
-    cat = load_catalog(HERE / "fixtures" / "golden" / "pilots.yaml")
+    cat = load_catalog(FIXTURES / "golden" / "pilots.yaml")
     page = next(
         p for p in generate(cat, Settings(), directory_urls=False) if p.src_uri == "pilots/river-chief.md"
     )

@@ -8,7 +8,7 @@ import sys
 
 import yaml
 
-from .conftest import ROOT
+from ..conftest import ROOT
 
 GUIDE = (ROOT / "docs" / "guide" / "editing.md").read_text(encoding="utf-8")
 

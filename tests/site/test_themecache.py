@@ -1,7 +1,7 @@
 """Material's nav is rendered once per folder of pages outside the nav (pilotkb.site.themecache).
 
 Whether the reused nav is right on every page is checked where a reader would notice it:
-tests/test_site.py follows every link of every built page, the nav's included.
+tests/site/test_site.py follows every link of every built page, the nav's included.
 """
 
 from __future__ import annotations

@@ -6,8 +6,8 @@ from collections import Counter
 
 import yaml
 
-from .conftest import ROOT
-from .html_util import parse
+from ..conftest import ROOT
+from ..html_util import parse
 
 RAW = yaml.safe_load((ROOT / "data" / "pilots.yaml").read_text(encoding="utf-8"))
 LEVELS = ["中央", "国家部委", "省级", "市级"]

@@ -10,8 +10,8 @@ from urllib.parse import unquote, urlsplit
 import pytest
 import yaml
 
-from .conftest import ROOT
-from .html_util import page_file, parse
+from ..conftest import ROOT
+from ..html_util import page_file, parse
 
 RAW = yaml.safe_load((ROOT / "data" / "pilots.yaml").read_text(encoding="utf-8"))
 PAGE_COLLECTIONS = {
@@ -80,13 +80,20 @@ def test_unknown_fields_say_so(real_site):
 
 
 def test_home_page_numbers_come_from_the_data(real_site):
+    """Each headline number stands beside its own label, and the report's total in its sentence."""
     page = parse(real_site / "index.html")
-    headline = [el.text for el in page.find("strong")]
-    for coll in ("pilots", "experiences", "coverage", "events"):
-        assert str(len(RAW.get(coll) or [])) in headline
-    figures = {f["id"]: f["value"] for f in RAW.get("figures") or []}
-    text = "".join(el.text for el in page.find("article"))
-    assert figures["pilots-total"] in text
+    headline = page.find("div", class_="kb-headline")[0].text
+    labels = {
+        "pilots": "项试点",
+        "experiences": "条可复制可推广经验",
+        "coverage": "条媒体报道",
+        "events": "项活动",
+    }
+    shown = [line.strip() for line in headline.splitlines() if line.strip()]
+    assert shown == [f"{len(RAW.get(coll) or [])} {label}" for coll, label in labels.items()]
+    total = next(f["value"] for f in RAW.get("figures") or [] if f["id"] == "pilots-total")
+    sentence = next(p.text for p in page.find("p") if p.text.startswith("来源报告所载"))
+    assert f"全市共承担省级以上试点任务 {total}。" in sentence
 
 
 def test_every_pilot_is_reachable_from_the_list_pages(real_site):

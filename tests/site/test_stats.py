@@ -12,8 +12,8 @@ from pathlib import Path
 import pytest
 import yaml
 
-from .conftest import ROOT
-from .html_util import Page, _Parser, parse
+from ..conftest import ROOT
+from ..html_util import Page, _Parser, parse
 
 RAW = yaml.safe_load((ROOT / "data" / "pilots.yaml").read_text(encoding="utf-8"))
 PILOTS = RAW["pilots"]
@@ -283,6 +283,29 @@ def test_now_in_the_source_reads_as_the_report_date(real_site):
     assert marked >= 3
 
 
+def test_each_chart_is_made_once_per_build(real_catalog, monkeypatch):
+    """The stats page also shows the charts of 推广采纳 and 媒体报道, and each family writes its
+    charts' CSV files: every chart is still made once (a chart costs 0.2-0.4 s to draw)."""
+    from pilotkb.settings import Settings
+    from pilotkb.site import charts
+    from pilotkb.site.views import Views
+
+    made: Counter[str] = Counter()
+    check = charts.Chart.__post_init__
+
+    def counted(chart: charts.Chart) -> None:
+        made[chart.id] += 1
+        check(chart)
+
+    monkeypatch.setattr(charts.Chart, "__post_init__", counted)
+    views = Views(real_catalog, Settings(history_commits=0, exports=False))
+    bodies = {p.src_uri: p.text() for p in views.pages()}
+    files = views.files(downloads=False)
+    assert {k for k, n in made.items() if n > 1} == set()
+    assert {f"downloads/charts/{cid}.csv" for cid in made} <= set(files)
+    assert all(f'id="{cid}"' in bodies["stats/index.md"] for cid in made)
+
+
 def test_page_is_light_and_tables_have_downloads(real_site, stats_html):
     assert len(stats_html.encode("utf-8")) < 300_000
     for page, label in (("promotion", "下载本表 CSV"), ("coverage", "下载本表 CSV")):
@@ -311,13 +334,17 @@ def test_phone_first_screen_shows_a_chart_and_dark_text_is_light(real_site, serv
         assert tops and min(tops) < 844 - 100, tops  # a chart starts well inside the first screen
     width = tab.evaluate("document.documentElement.scrollWidth")
     assert width <= 390, width  # nothing runs off a phone's width
+    text = "article h1, article p a, article .kb-chart-figure__data > summary"
     tab.evaluate("document.body.setAttribute('data-md-color-scheme', 'slate')")
-    tab.wait_for_timeout(500)  # Material fades link colours
+    # Material fades link colours: read them once no transition is running on them any more
+    tab.wait_for_function(
+        "sel => [...document.querySelectorAll(sel)].every(e => e.getAnimations().length === 0)", arg=text
+    )
     luminance = tab.evaluate(
         """sel => [...document.querySelectorAll(sel)].map(e => {
              const [r, g, b] = getComputedStyle(e).color.match(/[\\d.]+/g).map(Number);
              return (0.2126 * r + 0.7152 * g + 0.0722 * b) / 255; })""",
-        "article h1, article p a, article .kb-chart-figure__data > summary",
+        text,
     )
     assert luminance and min(luminance) > 0.5, luminance  # light text on the dark scheme
     context.close()

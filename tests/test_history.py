@@ -7,7 +7,8 @@ from pathlib import Path
 import pytest
 import yaml
 
-from pilotkb.analysis.history import ADDED, CHANGED, REMOVED, read_history
+from pilotkb.analysis.changes import ADDED, CHANGED, REMOVED
+from pilotkb.analysis.history import read_history
 from tests.gitrepo import Repo, git
 
 NEW_PILOT = """  - id: new-pilot

@@ -12,9 +12,9 @@ import pytest
 from pilotkb import DataError, load_catalog
 from pilotkb.data.load import loads
 
-from .conftest import ENV, ROOT, build, make_project
+from ..conftest import ENV, FIXTURES, ROOT, build, make_project
 
-BAD = Path(__file__).parent / "fixtures" / "bad"
+BAD = FIXTURES / "bad"
 
 # fixture -> [(line, record, field, words the message must contain)]
 CASES: dict[str, list[tuple[int, str, str, str]]] = {

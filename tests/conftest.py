@@ -72,17 +72,26 @@ def real_site(tmp_path_factory: pytest.TempPathFactory) -> Path:
 SYNTH_PILOTS = 2000  # the issue-11 scale: browser tests on a 2,000-pilot build
 
 
+def build_synth(dest: Path, pilots: int) -> tuple[Path, dict]:
+    """The site of a synthetic catalogue of ``pilots`` pilots, built in ``dest``: (site, data)."""
+    from pilotkb.data import synth
+
+    project = make_project(dest, "sources: []\n")
+    synth.write(pilots, project / "data")
+    result = build(project)
+    assert result.returncode == 0, result.stderr[-3000:]
+    data, _ = synth.generate(pilots)
+    return project / "site", data
+
+
 @pytest.fixture(scope="session")
 def synth_site(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, dict]:
     """A synthetic catalogue of SYNTH_PILOTS pilots, built once per session: (site, data)."""
-    from pilotkb.data import synth
+    return build_synth(tmp_path_factory.mktemp("synth"), SYNTH_PILOTS)
 
-    project = make_project(tmp_path_factory.mktemp("synth"), "sources: []\n")
-    synth.write(SYNTH_PILOTS, project / "data")
-    result = build(project)
-    assert result.returncode == 0, result.stderr[-3000:]
-    data, _ = synth.generate(SYNTH_PILOTS)
-    return project / "site", data
+
+# the name of a pilot of the injection fixture (tests/fixtures/inject) that tries to end the <title>
+TITLE_BREAK = "</title><script>alert(1)</script>"
 
 
 @pytest.fixture(scope="session")

@@ -94,11 +94,17 @@ class _Parser(HTMLParser):
             el.text += data
 
 
-def parse(path: Path | str) -> Page:
+def parse_html(html: str) -> Page:
+    """The elements of an HTML text."""
     parser = _Parser()
-    parser.feed(Path(path).read_text(encoding="utf-8"))
+    parser.feed(html)
     parser.close()
     return parser.page
+
+
+def parse(path: Path | str) -> Page:
+    """The elements of a built page."""
+    return parse_html(Path(path).read_text(encoding="utf-8"))
 
 
 def page_file(site: Path, url_path: str) -> Path:

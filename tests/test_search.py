@@ -19,9 +19,8 @@ from pilotkb.search.index import (
     varint,
 )
 
-from .conftest import serious_axe_violations
+from .conftest import TITLE_BREAK, serious_axe_violations
 from .search_queries import NO_RESULT, QUERIES
-from .test_injection import TITLE_BREAK
 
 INDEX = "assets/search/index"
 BOX = ".kb-search"

@@ -6,8 +6,12 @@ check read the repository through these functions.
 
 from __future__ import annotations
 
+import re
 import subprocess
+from dataclasses import dataclass
 from pathlib import Path
+
+_NULL_OID = re.compile(r"^0+$")
 
 
 class GitError(Exception):
@@ -68,3 +72,58 @@ def head_commit(cwd: Path) -> str | None:
         return git(cwd, "rev-parse", "HEAD").strip() or None
     except (GitError, subprocess.SubprocessError):
         return None
+
+
+@dataclass(frozen=True)
+class FileCommit:
+    """A commit that changed one file, and the blobs of the file before and after it."""
+
+    sha: str
+    date: str  # committer date, ISO 8601 with the committer's offset
+    subject: str
+    old_blob: str | None  # None: the file did not exist before this commit
+    new_blob: str | None  # None: the commit deleted the file
+
+    @property
+    def short(self) -> str:
+        return self.sha[:7]
+
+
+def file_log(cwd: Path, name: str, max_commits: int) -> list[FileCommit]:
+    """The last ``max_commits`` commits (merges left out, newest first) that changed file
+    ``name`` of folder ``cwd``; raises ``GitError``."""
+    log = git(
+        cwd,
+        "log",
+        "--no-merges",
+        "--no-renames",
+        "--raw",
+        "--no-abbrev",
+        f"-n{max_commits}",
+        "--format=%x1e%H%x1f%cI%x1f%s",
+        "--",
+        name,
+    )
+    return parse_file_log(log)
+
+
+def parse_file_log(log: str) -> list[FileCommit]:
+    """The commits of ``git log --raw --format=%x1e%H%x1f%cI%x1f%s`` for one file."""
+    commits = []
+    for block in log.split("\x1e")[1:]:
+        head, _, rest = block.partition("\n")
+        sha, date, subject = head.split("\x1f", 2)
+        old = new = None
+        for line in rest.splitlines():
+            if line.startswith(":"):
+                meta = line.split("\t", 1)[0].split()
+                old, new = meta[2], meta[3]
+        if new is None:
+            continue  # e.g. a mode-only change that --raw did not list
+        commits.append(FileCommit(sha, date, subject, _blob(old), _blob(new)))
+    return commits
+
+
+def _blob(oid: str | None) -> str | None:
+    """A blob id, or None for git's all-zero id (no file on that side)."""
+    return None if not oid or _NULL_OID.match(oid) else oid

@@ -18,7 +18,7 @@ from typing import Any
 
 import yaml
 
-from pilotkb.data.load import _SCALAR_TAGS, _constructor
+from pilotkb.data.load import PLAIN_SCALAR_TAGS, plain_scalar
 
 # Characters whose YAML meaning differs between libyaml and a line reader (tabs, the YAML 1.1
 # line breaks NEL/LS/PS, byte-order marks, controls): their presence sends the file to the
@@ -35,9 +35,6 @@ _NOT_SIMPLE_START = _NOT_PLAIN_START | {"-"}
 
 _resolver = yaml.resolver.Resolver()
 _RESOLVED_FIRST = set(yaml.resolver.Resolver.yaml_implicit_resolvers)
-_STR = "tag:yaml.org,2002:str"
-_NULL = "tag:yaml.org,2002:null"
-_TIMESTAMP = "tag:yaml.org,2002:timestamp"
 
 
 class _Leave(Exception):
@@ -67,18 +64,9 @@ def _plain(value: str, seen: dict[str, Any] | None = None) -> Any:
             seen[value] = _plain(value)
         return seen[value]
     tag = _resolver.resolve(yaml.ScalarNode, value, (True, False))
-    if tag == _STR or tag == _TIMESTAMP:
-        return value  # dates stay as written, like the full loader
-    if tag == _NULL:
-        return None
-    if tag not in _SCALAR_TAGS:
+    if tag not in PLAIN_SCALAR_TAGS:
         raise _Leave  # e.g. "=" or "<<"
-    node = yaml.ScalarNode(tag, value)
-    if tag.endswith(":bool"):
-        return _constructor.construct_yaml_bool(node)
-    if tag.endswith(":int"):
-        return _constructor.construct_yaml_int(node)
-    return _constructor.construct_yaml_float(node)
+    return plain_scalar(tag, value)  # dates stay as written, like the full loader
 
 
 def _plain_word(word: str, seen: dict[str, Any]) -> Any:

@@ -23,7 +23,8 @@ from pilotkb.errors import DataError, Problem
 DataPath = tuple[str | int, ...]
 
 _CORE = "tag:yaml.org,2002:"
-_SCALAR_TAGS = {f"{_CORE}{t}" for t in ("str", "int", "float", "bool", "null", "timestamp")}
+# The scalar types a data file may hold; any other tag is refused (it could build objects).
+PLAIN_SCALAR_TAGS = frozenset(f"{_CORE}{t}" for t in ("str", "int", "float", "bool", "null", "timestamp"))
 _SEQ = f"{_CORE}seq"
 _MAP = f"{_CORE}map"
 
@@ -32,6 +33,21 @@ _MAP = f"{_CORE}map"
 YAML_LOADER: type = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
 
 _constructor = yaml.constructor.SafeConstructor()
+
+
+def plain_scalar(tag: str, text: str) -> Any:
+    """The value of a scalar of one of ``PLAIN_SCALAR_TAGS``, typed as PyYAML's safe loader
+    types it, except that dates stay as written (``2017-04-15`` is a string)."""
+    if tag.endswith(":str") or tag.endswith(":timestamp"):
+        return text
+    if tag.endswith(":null"):
+        return None
+    node = yaml.ScalarNode(tag, text)
+    if tag.endswith(":bool"):
+        return _constructor.construct_yaml_bool(node)
+    if tag.endswith(":int"):
+        return _constructor.construct_yaml_int(node)
+    return _constructor.construct_yaml_float(node)
 
 
 def compose_yaml(text: str) -> yaml.Node | None:
@@ -216,22 +232,14 @@ class _Builder:
 
     def scalar(self, node: yaml.ScalarNode, path: DataPath) -> Any:
         tag = node.tag
-        if tag not in _SCALAR_TAGS:
+        if tag not in PLAIN_SCALAR_TAGS:
             self.problem(
                 node,
                 path,
                 f"不允许的标签 {_short_tag(tag)}（可能执行代码或构造对象）；允许：文字、数字、日期、true/false",
             )
             return None
-        if tag.endswith(":str") or tag.endswith(":timestamp"):
-            return node.value
-        if tag.endswith(":null"):
-            return None
-        if tag.endswith(":bool"):
-            return _constructor.construct_yaml_bool(node)
-        if tag.endswith(":int"):
-            return _constructor.construct_yaml_int(node)
-        return _constructor.construct_yaml_float(node)
+        return plain_scalar(tag, node.value)
 
 
 def _short_tag(tag: str) -> str:

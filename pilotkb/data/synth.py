@@ -58,78 +58,97 @@ FILLER = (
 )
 
 
-def generate(n: int, seed: int = 7) -> tuple[dict, str]:
-    """(data, source text) for ``n`` pilots."""
-    rng = random.Random(seed)
-    sentences: list[str] = []
+class _Text:
+    """The synthetic source text: every quote of the catalogue is one of its sentences."""
 
-    def sentence(text: str) -> str:
-        sentences.append(text)
+    def __init__(self) -> None:
+        self.sentences: list[str] = []
+
+    def sentence(self, text: str) -> str:
+        self.sentences.append(text)
         return text
 
-    areas = [
+
+def _areas(text: _Text) -> list[dict]:
+    return [
         {
             "id": aid,
             "name": name,
             "kind": kind,
             **({"parent": "zibo"} if aid != "zibo" else {}),
             "source": "synthetic",
-            "quote": sentence(f"本市辖{name}。"),
+            "quote": text.sentence(f"本市辖{name}。"),
         }
         for aid, name, kind in AREAS
     ]
-    pilots = []
+
+
+def _pilot(i: int, rng: random.Random, text: _Text) -> tuple[dict, str, str]:
+    """Pilot number ``i + 1``, with its area's name and its topic."""
+    area_id, area_name, _ = AREAS[rng.randrange(len(AREAS))]
+    topic = TOPICS[i % len(TOPICS)]
+    kind = KINDS[rng.randrange(len(KINDS))]
+    name = f"{area_name}{topic}{kind}第{i + 1}号"
+    year = 2013 + rng.randrange(5)
+    value = rng.randrange(10, 9000)
+    quote = text.sentence(f"{year}年，{area_name}承担{name}任务，{FILLER}截至目前，累计完成投资{value}万元。")
+    rec: dict = {
+        "id": f"pilot-{i + 1:05d}",
+        "name": name,
+        "domains": [DOMAINS[rng.randrange(len(DOMAINS))]],
+        "areas": [area_id],
+        "approved": year,
+        "summary": f"{area_name}承担{name}任务，{FILLER}",
+        "source": "synthetic",
+        "quote": quote,
+        "metrics": [
+            {
+                "name": "累计完成投资",
+                "value": f"{value}万元",
+                "number": value,
+                "unit": "万元",
+                "source": "synthetic",
+                "quote": quote,
+            }
+        ],
+    }
+    level = LEVELS[rng.randrange(len(LEVELS))]
+    status = STATUSES[rng.randrange(len(STATUSES))]
+    if level:
+        rec["level"] = level
+    if status:
+        rec["status"] = status
+    if rng.random() < 0.5:
+        rec["deadline"] = year + 3
+        rec["quote"] = [quote, text.sentence(f"{name}计划于{year + 3}年完成。")]
+    return rec, area_name, topic
+
+
+def _experience(pilot: dict, area_name: str, topic: str) -> dict:
+    """The experience drawn from a pilot (every tenth pilot has one)."""
+    return {
+        "id": pilot["id"].replace("pilot-", "experience-"),
+        "title": f"{area_name}{topic}做法",
+        "summary": pilot["summary"],
+        "pilots": [pilot["id"]],
+        "areas": list(pilot["areas"]),  # a list of its own: a shared one is dumped as a YAML alias
+        "source": "synthetic",
+        "quote": pilot["metrics"][0]["quote"],
+    }
+
+
+def generate(n: int, seed: int = 7) -> tuple[dict, str]:
+    """(data, source text) for ``n`` pilots."""
+    rng = random.Random(seed)
+    text = _Text()
+    areas = _areas(text)
+    pilots: list[dict] = []
     experiences: list[dict] = []
     for i in range(n):
-        area_id, area_name, _ = AREAS[rng.randrange(len(AREAS))]
-        topic = TOPICS[i % len(TOPICS)]
-        kind = KINDS[rng.randrange(len(KINDS))]
-        name = f"{area_name}{topic}{kind}第{i + 1}号"
-        year = 2013 + rng.randrange(5)
-        value = rng.randrange(10, 9000)
-        quote = sentence(f"{year}年，{area_name}承担{name}任务，{FILLER}截至目前，累计完成投资{value}万元。")
-        rec: dict = {
-            "id": f"pilot-{i + 1:05d}",
-            "name": name,
-            "domains": [DOMAINS[rng.randrange(len(DOMAINS))]],
-            "areas": [area_id],
-            "approved": year,
-            "summary": f"{area_name}承担{name}任务，{FILLER}",
-            "source": "synthetic",
-            "quote": quote,
-            "metrics": [
-                {
-                    "name": "累计完成投资",
-                    "value": f"{value}万元",
-                    "number": value,
-                    "unit": "万元",
-                    "source": "synthetic",
-                    "quote": quote,
-                }
-            ],
-        }
-        level = LEVELS[rng.randrange(len(LEVELS))]
-        status = STATUSES[rng.randrange(len(STATUSES))]
-        if level:
-            rec["level"] = level
-        if status:
-            rec["status"] = status
-        if rng.random() < 0.5:
-            rec["deadline"] = year + 3
-            rec["quote"] = [quote, sentence(f"{name}计划于{year + 3}年完成。")]
-        pilots.append(rec)
+        pilot, area_name, topic = _pilot(i, rng, text)
+        pilots.append(pilot)
         if i % 10 == 0:
-            experiences.append(
-                {
-                    "id": f"experience-{i + 1:05d}",
-                    "title": f"{area_name}{topic}做法",
-                    "summary": f"{area_name}承担{name}任务，{FILLER}",
-                    "pilots": [rec["id"]],
-                    "areas": [area_id],
-                    "source": "synthetic",
-                    "quote": quote,
-                }
-            )
+            experiences.append(_experience(pilot, area_name, topic))
     data = {
         "sources": [
             {
@@ -152,11 +171,11 @@ def generate(n: int, seed: int = 7) -> tuple[dict, str]:
                 "unit": "项",
                 "group": "试点总量",
                 "source": "synthetic",
-                "quote": sentence(f"本市共承担试点任务{n}项。"),
+                "quote": text.sentence(f"本市共承担试点任务{n}项。"),
             }
         ],
     }
-    return data, "\n".join(sentences) + "\n"
+    return data, "\n".join(text.sentences) + "\n"
 
 
 def write(n: int, data_dir: Path, seed: int = 7) -> Path:

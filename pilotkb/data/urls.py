@@ -39,7 +39,7 @@ def relative(from_uri: str, to_uri: str, directory_urls: bool = True, anchor: st
     """A relative link from the page of ``from_uri`` to the page of ``to_uri``."""
     # Path parts by hand rather than posixpath.relpath (which makes both paths absolute and
     # normalises them): a list page links to every page of its list, so a 10,000-pilot site
-    # asks for ~140,000 links before any page is written. tests/test_architecture.py
+    # asks for ~140,000 links before any page is written. tests/data/test_urls.py
     # compares this with posixpath.relpath.
     src = dest_url(from_uri, directory_urls)
     dst = dest_url(to_uri, directory_urls)

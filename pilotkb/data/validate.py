@@ -1,24 +1,24 @@
 """Check the loaded data and report every problem at once, each at its line.
 
 Validation is a list of checks (``CHECKS``); each is a function that reads the loaded data
-through a ``Context`` and yields problems. Every check runs, whatever the others found, so
-an editor sees all mistakes in one go. Each check has a fixture in ``tests/fixtures/bad/``.
+through a ``ValidationRun`` (one validation of one file) and yields problems. Every check
+runs, whatever the others found, so an editor sees all mistakes in one go. Each check has a
+fixture in ``tests/fixtures/bad/``. The wording of the messages is in ``data.messages``.
 """
 
 from __future__ import annotations
 
 import re
-import types
-import typing
 from collections.abc import Callable, Iterator
 from pathlib import Path, PurePosixPath
 from typing import Any
 
-from pydantic import BaseModel, ValidationError
+from pydantic import ValidationError
 
 from pilotkb.data import fastload
 from pilotkb.data.catalog import Catalog
 from pilotkb.data.load import DataPath, Located, collapse_space, display_name, load
+from pilotkb.data.messages import dangling_reference, kind_of, pydantic_message
 from pilotkb.data.model import DATE_RE
 from pilotkb.data.registry import FILE_ORDER, REGISTRY, DataFile, cited_parts
 from pilotkb.errors import DataError, Problem
@@ -63,34 +63,35 @@ def _valid_quickly(path: Path) -> Catalog | None:
         return None
     if not isinstance(data, dict):
         return None
-    ctx = Context(Located(data, {}, display_name(path)), path)
+    run = ValidationRun(Located(data, {}, display_name(path)), path)
     for check in CHECKS:
-        for _ in check(ctx):
+        for _ in check(run):
             return None
-    return _catalog(ctx, path)
+    return _catalog(run, path)
 
 
 def validate(located: Located, path: Path) -> Catalog:
-    ctx = Context(located, path)
-    for problem in ctx.loc.problems:
-        ctx.problems.append(ctx.problem(problem[0], problem[2], problem[1]))
+    run = ValidationRun(located, path)
+    for problem in run.loc.problems:
+        run.problems.append(run.problem(problem[0], problem[2], problem[1]))
     if not isinstance(located.data, dict):
-        ctx.problems.append(ctx.problem((), "文件顶层应为映射；允许：以 " + "、".join(FILE_ORDER) + " 为键"))
-        raise DataError(ctx.problems)
+        run.problems.append(run.problem((), "文件顶层应为映射；允许：以 " + "、".join(FILE_ORDER) + " 为键"))
+        raise DataError(run.problems)
     for check in CHECKS:
-        ctx.problems.extend(check(ctx))
-    if ctx.problems:
-        raise DataError(ctx.problems)
-    return _catalog(ctx, path)
+        run.problems.extend(check(run))
+    if run.problems:
+        raise DataError(run.problems)
+    return _catalog(run, path)
 
 
-def _catalog(ctx: Context, path: Path) -> Catalog:
-    model = DataFile.model_construct(**{c: [r for _, r in ctx.valid[c]] for c in FILE_ORDER})
+def _catalog(run: ValidationRun, path: Path) -> Catalog:
+    model = DataFile.model_construct(**{c: [r for _, r in run.valid[c]] for c in FILE_ORDER})
     return Catalog(model, path)
 
 
-class Context:
-    """The loaded data, its lines, and what earlier checks learnt about it."""
+class ValidationRun:
+    """One validation of one file: the loaded data, its lines, what earlier checks learnt
+    about it and the problems found so far."""
 
     def __init__(self, located: Located, path: Path):
         self.loc = located
@@ -147,55 +148,55 @@ class Context:
         return self._cited
 
 
-Check = Callable[[Context], Iterator[Problem]]
+Check = Callable[[ValidationRun], Iterator[Problem]]
 
 # --- the checks ----------------------------------------------------------------------
 
 
-def check_collections(ctx: Context) -> Iterator[Problem]:
+def check_collections(run: ValidationRun) -> Iterator[Problem]:
     """Top-level keys are collections; the file has at least one source."""
-    data = ctx.loc.data
+    data = run.loc.data
     for key in data:
         if key not in REGISTRY:
-            yield ctx.problem((key,), "未知的集合；允许：" + "、".join(FILE_ORDER))
+            yield run.problem((key,), "未知的集合；允许：" + "、".join(FILE_ORDER))
     if not isinstance(data.get("sources"), list):
-        yield ctx.problem(("sources",), "缺少来源；允许：至少一条 sources 记录")
+        yield run.problem(("sources",), "缺少来源；允许：至少一条 sources 记录")
 
 
-def check_schema(ctx: Context) -> Iterator[Problem]:
+def check_schema(run: ValidationRun) -> Iterator[Problem]:
     """Each record against its model: fields, types, vocabularies, dates, links."""
-    bad = {p for p, _, _ in ctx.loc.problems}
+    bad = {p for p, _, _ in run.loc.problems}
     for coll in FILE_ORDER:
-        items = ctx.loc.data.get(coll)
+        items = run.loc.data.get(coll)
         if items is None:
             continue
         if not isinstance(items, list):
-            yield ctx.problem((coll,), f"应为列表，实际是{_kind_of(items)}；允许：以“- ”开头的记录列表")
+            yield run.problem((coll,), f"应为列表，实际是{kind_of(items)}；允许：以“- ”开头的记录列表")
             continue
         model = REGISTRY[coll].model
         for i, item in enumerate(items):
             if (coll, i) in bad:
                 continue  # the loader already reported it (an alias, a tag)
             try:
-                ctx.valid[coll].append((i, model.model_validate(item)))
+                run.valid[coll].append((i, model.model_validate(item)))
             except ValidationError as exc:
                 for err in exc.errors():
                     path = (coll, i, *err["loc"])
                     if not any(path[: len(b)] == b for b in bad):
-                        yield ctx.problem(path, pydantic_message(err, path))
-                    ctx.schema_bad.add(path[:3])
+                        yield run.problem(path, pydantic_message(err, path))
+                    run.schema_bad.add(path[:3])
 
 
-def check_unique_ids(ctx: Context) -> Iterator[Problem]:
+def check_unique_ids(run: ValidationRun) -> Iterator[Problem]:
     for coll in FILE_ORDER:
         seen: dict[str, int] = {}
-        for i, rec in ctx.records(coll):
+        for i, rec in run.records(coll):
             rid = rec.get("id")
             if not isinstance(rid, str):
                 continue
             if rid in seen:
-                first = ctx.loc.line((coll, seen[rid], "id"))
-                yield ctx.problem(
+                first = run.loc.line((coll, seen[rid], "id"))
+                yield run.problem(
                     (coll, i, "id"),
                     f"编号“{rid}”重复（第 {first} 行已使用）；允许：在{REGISTRY[coll].label}中唯一的编号",
                 )
@@ -203,84 +204,84 @@ def check_unique_ids(ctx: Context) -> Iterator[Problem]:
                 seen[rid] = i
 
 
-def check_references(ctx: Context) -> Iterator[Problem]:
+def check_references(run: ValidationRun) -> Iterator[Problem]:
     """Dangling references, checked on the raw data so that no record is skipped."""
-    ids = {c: ctx.ids(c) for c in FILE_ORDER}
+    ids = {c: run.ids(c) for c in FILE_ORDER}
     for coll, c in REGISTRY.items():
-        for i, rec in ctx.records(coll):
+        for i, rec in run.records(coll):
             for fld, target in c.references.items():
                 value = rec.get(fld)
                 refs = value if isinstance(value, list) else [value]
                 for j, ref in enumerate(refs):
                     if isinstance(ref, str) and ref not in ids[target]:
                         where = (coll, i, fld, j) if isinstance(value, list) else (coll, i, fld)
-                        yield ctx.problem(where, _dangling(ref, target, ids[target]))
-    for path, item in ctx.cited():
+                        yield run.problem(where, dangling_reference(ref, target, ids[target]))
+    for path, item in run.cited():
         src = item.get("source")
         if isinstance(src, str) and src not in ids["sources"]:
-            yield ctx.problem((*path, "source"), _dangling(src, "sources", ids["sources"]))
+            yield run.problem((*path, "source"), dangling_reference(src, "sources", ids["sources"]))
 
 
-def check_source_files(ctx: Context) -> Iterator[Problem]:
+def check_source_files(run: ValidationRun) -> Iterator[Problem]:
     """Each source's text file: inside the data folder, present, UTF-8. Read once, here."""
-    folder = ctx.path.parent.resolve()
-    for i, src in ctx.records("sources"):
+    folder = run.path.parent.resolve()
+    for i, src in run.records("sources"):
         sid, file = src.get("id"), src.get("file")
         if not isinstance(sid, str):
             continue
-        ctx.texts[sid] = None
+        run.texts[sid] = None
         if not isinstance(file, str):
             continue
         where = ("sources", i, "file")
         pure = PurePosixPath(file.replace("\\", "/"))
         if pure.is_absolute() or ".." in pure.parts or re.match(r"^[A-Za-z]:", file):
-            yield ctx.problem(
+            yield run.problem(
                 where, f"文件路径“{file}”不允许；允许：数据文件所在目录下的相对路径，如 sources/原文.txt"
             )
             continue
         target = (folder / pure).resolve()
         if not target.is_relative_to(folder):
-            yield ctx.problem(where, f"文件“{file}”指向数据目录之外；允许：数据文件所在目录下的文件")
+            yield run.problem(where, f"文件“{file}”指向数据目录之外；允许：数据文件所在目录下的文件")
         elif not target.is_file():
-            yield ctx.problem(where, f"找不到原文文件 {file}；允许：相对于 data/ 的文件路径")
+            yield run.problem(where, f"找不到原文文件 {file}；允许：相对于 data/ 的文件路径")
         else:
             try:
-                ctx.texts[sid] = SourceText(collapse_space(target.read_bytes().decode("utf-8-sig")))
+                run.texts[sid] = SourceText(collapse_space(target.read_bytes().decode("utf-8-sig")))
             except UnicodeDecodeError as exc:
-                yield ctx.problem(
+                yield run.problem(
                     where,
                     f"原文文件 {file} 第 {exc.start + 1} 字节不是合法的 UTF-8；允许：UTF-8 编码的文本文件",
                 )
 
 
-def check_quotes(ctx: Context) -> Iterator[Problem]:
+def check_quotes(run: ValidationRun) -> Iterator[Problem]:
     """Every quote appears word for word in its source's text."""
-    for path, item in ctx.cited():
+    for path, item in run.cited():
         quote = item.get("quote")
         quotes = _quote_list(quote)
-        text = ctx.texts.get(item.get("source"))  # type: ignore[arg-type]
+        text = run.texts.get(item.get("source"))  # type: ignore[arg-type]
         if quotes is None or text is None:
             continue  # the schema or the source-file check reports it
         for k, q in enumerate(quotes):
             if not text.contains(collapse_space(q)):
-                yield ctx.problem(
+                yield run.problem(
                     (*path, "quote", k) if isinstance(quote, list) else (*path, "quote"),
                     f"引文在来源“{item.get('source')}”中找不到：“{_short(q)}”；允许：来源原文中逐字出现的句子或片段",
                 )
 
 
-def check_numbers(ctx: Context) -> Iterator[Problem]:
+def check_numbers(run: ValidationRun) -> Iterator[Problem]:
     """Every number written in a record's own fields is in its quote."""
-    for path, item in ctx.cited():
+    for path, item in run.cited():
         quotes = _quote_list(item.get("quote"))
         if quotes is None:
             continue
         joined = "\n".join(quotes)
         for fld, number in _stated_numbers(item):
-            if len(path) == 2 and (*path, fld) in ctx.schema_bad:
+            if len(path) == 2 and (*path, fld) in run.schema_bad:
                 continue  # the schema already reports this field
             if number not in joined:
-                yield ctx.problem(
+                yield run.problem(
                     (*path, fld),
                     f"数字“{number}”不在本条引文中；允许：引文里逐字出现的数字（或补充含该数字的引文）",
                 )
@@ -340,47 +341,6 @@ CHECKS: tuple[Check, ...] = (
     check_numbers,
 )
 
-# --- pydantic's errors, in the editors' words ------------------------------------------
-
-
-def _missing(err: Any, path: DataPath) -> str:
-    desc = _describe(*_field_at(path))
-    return f"缺少必填字段；允许：{desc}" if desc else "缺少必填字段"
-
-
-def _extra(err: Any, path: DataPath) -> str:
-    model, _ = _field_at(path)
-    return f"未知字段；允许的字段：{'、'.join(model.model_fields) if model else ''}"
-
-
-# error type (or prefix ending in "*") -> message
-PYDANTIC_MESSAGES: dict[str, Callable[[Any, DataPath], str]] = {
-    "missing": _missing,
-    "extra_forbidden": _extra,
-    "enum": lambda e, p: (
-        f"取值“{e.get('input')}”无效；允许：{_enum_choices((e.get('ctx') or {}).get('expected', ''))}"
-    ),
-    "string_type": lambda e, p: f"应为文字，实际是{_kind_of(e.get('input'))}；允许：文字（必要时加引号）",
-    "list_type": lambda e, p: f"应为列表，实际是{_kind_of(e.get('input'))}；允许：以“- ”开头的列表",
-    "model_type": lambda e, p: f"应为映射（键: 值），实际是{_kind_of(e.get('input'))}",
-    "dict_type": lambda e, p: f"应为映射（键: 值），实际是{_kind_of(e.get('input'))}",
-    "model_attributes_type": lambda e, p: f"应为映射（键: 值），实际是{_kind_of(e.get('input'))}",
-    "float*": lambda e, p: f"应为数字，实际是“{e.get('input')}”；允许：如 4.48（约数请只写在 value 中）",
-    "int*": lambda e, p: f"应为数字，实际是“{e.get('input')}”；允许：如 4.48（约数请只写在 value 中）",
-    "too_short": lambda e, p: "不能为空；允许：至少一项内容",
-    "string_too_short": lambda e, p: "不能为空；允许：至少一项内容",
-    "value_error": lambda e, p: str((e.get("ctx") or {}).get("error", e["msg"])),
-}
-
-
-def pydantic_message(err: Any, path: DataPath) -> str:
-    kind = err["type"]
-    fn = PYDANTIC_MESSAGES.get(kind) or next(
-        (f for k, f in PYDANTIC_MESSAGES.items() if k.endswith("*") and kind.startswith(k[:-1])), None
-    )
-    return fn(err, path) if fn else str(err["msg"])
-
-
 # --- helpers -------------------------------------------------------------------------
 
 
@@ -393,12 +353,6 @@ def _quote_list(quote: Any) -> list[str] | None:
 
 def _short(text: str, n: int = 30) -> str:
     return text if len(text) <= n else text[:n] + "…"
-
-
-def _dangling(ref: str, target: str, known: set[str]) -> str:
-    near = sorted(k for k in known if k.split("-")[0] == ref.split("-")[0])[:3]
-    hint = f"（相近的编号：{'、'.join(near)}）" if near else ""
-    return f"引用的编号“{ref}”在 {target} 中不存在{hint}；允许：{target} 中已有记录的 id"
 
 
 def _stated_numbers(rec: dict[str, Any]) -> list[tuple[str, str]]:
@@ -418,55 +372,3 @@ def _stated_numbers(rec: dict[str, Any]) -> list[tuple[str, str]]:
                 continue
             out.extend((name, n) for n in NUMBER_RE.findall(text))
     return out
-
-
-def _field_at(loc: DataPath) -> tuple[type[BaseModel] | None, str | None]:
-    """The model owning the last named field of ``loc``, and that field's name."""
-    model: type[BaseModel] | None = DataFile
-    owner: type[BaseModel] | None = None
-    name: str | None = None
-    for part in loc:
-        if isinstance(part, int):
-            continue
-        if model is None or part not in model.model_fields:
-            return model, part if isinstance(part, str) else None
-        owner, name = model, part
-        model = _inner_model(model.model_fields[part].annotation)
-    return owner, name
-
-
-def _inner_model(annotation: Any) -> type[BaseModel] | None:
-    if isinstance(annotation, type) and issubclass(annotation, BaseModel):
-        return annotation
-    origin = typing.get_origin(annotation)
-    if origin in (list, typing.Union, types.UnionType) or origin is not None:
-        for arg in typing.get_args(annotation):
-            found = _inner_model(arg)
-            if found:
-                return found
-    return None
-
-
-def _describe(model: type[BaseModel] | None, name: str | None) -> str:
-    if model is None or name is None or name not in model.model_fields:
-        return ""
-    return model.model_fields[name].description or ""
-
-
-def _enum_choices(expected: str) -> str:
-    items = re.findall(r"'([^']*)'", expected)
-    return "、".join(items) if items else expected
-
-
-def _kind_of(value: Any) -> str:
-    if value is None:
-        return "空值"
-    if isinstance(value, bool):
-        return "真假值"
-    if isinstance(value, (int, float)):
-        return f"数字 {value}"
-    if isinstance(value, list):
-        return "列表"
-    if isinstance(value, dict):
-        return "映射"
-    return f"“{value}”"

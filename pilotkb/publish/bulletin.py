@@ -30,7 +30,7 @@ import calendar
 import datetime as _dt
 from dataclasses import dataclass, field
 
-from pilotkb.analysis.history import History
+from pilotkb.analysis.changes import History
 from pilotkb.data.catalog import Catalog
 from pilotkb.data.model import DATE_RE, Pilot, Status, Update
 

@@ -39,7 +39,7 @@ from typing import Any
 from feedgen.feed import FeedGenerator
 from markupsafe import Markup, escape
 
-from pilotkb.analysis.history import ADDED, REMOVED, Change, History
+from pilotkb.analysis.changes import ADDED, REMOVED, Change, History
 from pilotkb.data.catalog import Catalog
 from pilotkb.data.facets import FACETS
 from pilotkb.data.model import DATE_RE

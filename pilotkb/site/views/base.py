@@ -9,7 +9,8 @@ from dataclasses import dataclass, field
 from functools import cached_property
 from typing import Any, overload
 
-from pilotkb.analysis.history import History, read_history
+from pilotkb.analysis.changes import History
+from pilotkb.analysis.history import read_history
 from pilotkb.data.catalog import Catalog
 from pilotkb.data.facets import FACETS, Value
 from pilotkb.data.registry import REGISTRY

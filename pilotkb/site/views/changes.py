@@ -15,7 +15,7 @@ from pathlib import PurePath
 from typing import Any
 from weakref import WeakKeyDictionary
 
-from pilotkb.analysis.history import Change
+from pilotkb.analysis.changes import Change
 from pilotkb.publish import feeds
 from pilotkb.site.render import title
 from pilotkb.site.views.base import Context, GeneratedPage, paged_title

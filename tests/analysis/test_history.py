@@ -7,8 +7,11 @@ from pathlib import Path
 import pytest
 import yaml
 
-from pilotkb.analysis.history import ADDED, CHANGED, REMOVED, read_history
-from tests.gitrepo import Repo, git
+from pilotkb.analysis.changes import ADDED, CHANGED, REMOVED
+from pilotkb.analysis.history import read_history
+
+from ..conftest import FIXTURES
+from ..gitrepo import Repo, git
 
 NEW_PILOT = """  - id: new-pilot
     name: 新增的试点
@@ -49,11 +52,21 @@ def repo(tmp_path_factory: pytest.TempPathFactory) -> tuple[Repo, dict[str, str]
     return r, hashes
 
 
-def test_fixture_edits_are_valid_yaml(repo):
-    r, _ = repo
-    data = yaml.safe_load(r.text)
-    river = next(p for p in data["pilots"] if p["id"] == "river-chief")
-    assert river["status"] == "已完成销号" and len(river["updates"]) == 2
+def test_each_commit_is_logged_with_the_records_and_fields_it_edited(repo):
+    r, h = repo
+    logged: dict[str, list[tuple]] = {}
+    for c in read_history(r.path, 50).changes:
+        logged.setdefault(c.commit, []).append(
+            (c.collection, c.id, c.kind, c.name, [f.label for f in c.fields])
+        )
+    assert logged[h["c2"]] == [("pilots", "river-chief", CHANGED, "河长制", ["状态", "完成时限"])]
+    assert logged[h["c3"]] == [
+        ("areas", "linzi", CHANGED, "临淄区（示例）", ["地区名称"]),
+        ("pilots", "river-chief", CHANGED, "河长制", ["进展"]),
+        ("pilots", "new-pilot", ADDED, None, []),
+    ]
+    # the comment added by the same commit is no change to any record
+    assert logged[h["c4"]] == [("pilots", "new-pilot", REMOVED, "新增的试点", [])]
 
 
 def test_record_log_has_field_changes_old_new_dates_newest_first(repo):
@@ -95,7 +108,7 @@ def test_site_wide_changes_newest_first_with_additions_and_removals(repo):
     removed = hist.changes[0]
     assert removed.name == "新增的试点" and removed.subject == "删除试点；改注释"
     # the first commit adds every record of the file
-    data = yaml.safe_load((Path(__file__).parent / "fixtures/golden/pilots.yaml").read_text(encoding="utf-8"))
+    data = yaml.safe_load((FIXTURES / "golden" / "pilots.yaml").read_text(encoding="utf-8"))
     first = {(c.collection, c.id) for c in hist.changes if c.commit == h["c1"]}
     assert first == {(coll, rec["id"]) for coll, items in data.items() for rec in items}
     assert hist.head_date == "2024-04-01T08:00:00+08:00" and hist.commits == 4
@@ -184,7 +197,7 @@ def test_preview_remakes_the_changes_pages_that_show_an_edited_record(repo, tmp_
 
     r, _ = repo
     history = read_history(r.path, 100)
-    golden = Path(__file__).parent / "fixtures" / "golden"
+    golden = FIXTURES / "golden"
     edited = tmp_path / "pilots.yaml"
     (tmp_path / "source.txt").write_text(
         (golden / "source.txt").read_text(encoding="utf-8"), encoding="utf-8"

@@ -13,7 +13,8 @@ from pilotkb.data.load import collapse_space as normalise
 from pilotkb.data.load import load
 from pilotkb.data.registry import cited_parts
 
-ROOT = Path(__file__).resolve().parent.parent
+from ..conftest import ROOT
+
 DATA = ROOT / "data" / "pilots.yaml"
 SOURCE_ID = "zibo-2017-report"
 SOURCE_FILE = ROOT / "data" / "sources" / "000_662edafe16e0ea04.txt"

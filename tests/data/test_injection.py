@@ -7,11 +7,10 @@ from pathlib import Path
 
 import pytest
 
-from .conftest import FIXTURES
-from .html_util import parse
+from ..conftest import FIXTURES, TITLE_BREAK
+from ..html_util import parse
 
 TRAPS = FIXTURES / "inject"
-TITLE_BREAK = "</title><script>alert(1)</script>"
 
 
 def all_pages(site: Path) -> list[Path]:

@@ -12,9 +12,9 @@ import pytest
 from pilotkb import DataError, load_catalog
 from pilotkb.data.load import loads
 
-from .conftest import ENV, ROOT, build, make_project
+from ..conftest import ENV, FIXTURES, ROOT, build, make_project
 
-BAD = Path(__file__).parent / "fixtures" / "bad"
+BAD = FIXTURES / "bad"
 
 # fixture -> [(line, record, field, words the message must contain)]
 CASES: dict[str, list[tuple[int, str, str, str]]] = {
@@ -159,7 +159,7 @@ def test_each_check_reports_its_fixture_alone(check, fixture):
     from pilotkb.data.load import load
 
     path = BAD / f"{fixture}.yaml"
-    ctx = validate.Context(load(path), path)
+    ctx = validate.ValidationRun(load(path), path)
     if check != "check_schema":
         list(validate.check_schema(ctx))  # later checks read what the schema check learnt
     if check in ("check_quotes", "check_numbers"):

@@ -2,7 +2,10 @@
 
 The public surface is the names below; they are imported on first use, so that importing
 ``pilotkb.search.segment`` (the editor commands, the open-data tables) does not load the
-indexer.
+indexer. Modules, by concept: ``segment`` (jieba and the catalogue's words), ``expand``
+(the vocabulary of ``terms``), ``extract`` (a built page's text), ``documents`` (what a
+result is), ``score`` (impacts), ``format`` (the index format, declared once), ``write``
+(the index files) and ``indexer`` (the build's side).
 """
 
 from __future__ import annotations
@@ -12,12 +15,17 @@ from typing import Any
 
 # public name -> the module that defines it
 _PUBLIC = {
-    "BackgroundIndexer": "pilotkb.search.index",
-    "Indexer": "pilotkb.search.index",
-    "build_index": "pilotkb.search.index",
-    "INDEX_DIR": "pilotkb.search.index",
-    "Segmenter": "pilotkb.search.index",
-    "data_words": "pilotkb.search.index",
+    "BackgroundIndexer": "pilotkb.search.indexer",
+    "Indexer": "pilotkb.search.indexer",
+    "build_index": "pilotkb.search.indexer",
+    "IndexStats": "pilotkb.search.write",
+    "INDEX_DIR": "pilotkb.search.format",
+    "Segmenter": "pilotkb.search.segment",
+    "data_words": "pilotkb.search.segment",
+    "SearchDocument": "pilotkb.search.documents",
+    "search_documents": "pilotkb.search.documents",
+    "page_path": "pilotkb.search.documents",
+    "page_text": "pilotkb.search.extract",
 }
 
 __all__ = sorted(_PUBLIC)

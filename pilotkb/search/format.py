@@ -1,4 +1,4 @@
-"""The search index format, declared once. ``search.py`` writes it; ``kb-search.js`` reads it.
+"""The search index format, declared once. ``pilotkb/search/write.py`` writes it; ``kb-search.js`` reads it.
 
 The script checks ``VERSION`` against the manifest's ``v`` and says plainly when they
 differ; a browser test decodes vectors encoded here, so the two sides cannot drift apart.

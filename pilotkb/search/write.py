@@ -1,0 +1,191 @@
+"""The index writer: the files declared in ``pilotkb/search/format.py``, from the postings.
+
+Each file is written as soon as it is made, so the index is never held whole in memory.
+The files are written in a fixed order (overflow, shards, documents, facets, manifest)
+and the manifest's build id is a digest of all the others, so the same catalogue always
+gives the same bytes.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import logging
+from collections import defaultdict
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from pilotkb.data.catalog import Catalog
+from pilotkb.data.facets import FACETS, search_facets
+from pilotkb.data.registry import REGISTRY
+from pilotkb.search.documents import PART_TYPE, SearchDocument
+from pilotkb.search.format import (
+    DOC_FACET_KEYS,
+    TYPE_FACET,
+    VERSION,
+    bitset,
+    encode_postings,
+    key_file,
+    shard_key,
+)
+
+CAP = 200  # postings kept in a shard per term; the rest go to an overflow file
+SHARD_LIMIT = 16_000  # bytes; a larger first-character shard is split by the second character
+
+Postings = dict[str, list[tuple[int, int]]]  # term -> [(document id, impact)]
+ShardRow = list[Any]  # [term, df, postings, overflow?] (format.SHARD_ROW)
+
+log = logging.getLogger("mkdocs.plugins.pilotkb.search")
+
+
+@dataclass
+class IndexStats:
+    documents: int
+    terms: int
+    files: int
+    bytes: int
+
+
+class IndexFiles:
+    """Writes the index files under ``out``, counting them and digesting them in order."""
+
+    def __init__(self, out: Path):
+        self.out = out
+        self.digest = hashlib.sha256()
+        self.count = 0
+        self.total = 0
+
+    def write(self, rel: str, content: str) -> None:
+        data = content.encode("utf-8")
+        target = self.out / rel
+        target.parent.mkdir(parents=True, exist_ok=True)
+        target.write_bytes(data)
+        self.digest.update(rel.encode() + b"\0" + data)
+        self.count += 1
+        self.total += len(data)
+
+
+def compact_json(value: Any) -> str:
+    return json.dumps(value, ensure_ascii=False, separators=(",", ":"))
+
+
+def write_index(catalog: Catalog, docs: list[SearchDocument], postings: Postings, out: Path) -> IndexStats:
+    """Write the whole index into ``out`` (which does not exist yet)."""
+    files = IndexFiles(out)
+    rows = write_overflow(files, postings)
+    split = write_shards(files, rows)
+    facet_docs = write_documents(files, catalog, docs)
+    facet_values = write_facets(files, catalog, facet_docs, len(docs))
+    write_manifest(files, catalog, len(docs), split, facet_values)
+    stats = IndexStats(len(docs), len(rows), files.count, files.total)
+    log.info(
+        "pilotkb: search index: %d documents, %d terms, %d files, %d bytes",
+        stats.documents,
+        stats.terms,
+        stats.files,
+        stats.bytes,
+    )
+    return stats
+
+
+def write_overflow(files: IndexFiles, postings: Postings) -> dict[str, ShardRow]:
+    """Each term's shard row, in term order; a term in more than ``CAP`` documents keeps its
+    best ``CAP`` postings and the rest go to the next ``x/<n>.txt``."""
+    rows: dict[str, ShardRow] = {}
+    n_more = 0
+    for term in sorted(postings):
+        plist = postings[term]
+        row: ShardRow = [term, len(plist)]
+        if len(plist) > CAP:
+            ranked = sorted(plist, key=lambda p: (-p[1], p[0]))
+            row.append(encode_postings(ranked[:CAP]))
+            row.append(n_more)
+            files.write(f"x/{n_more}.txt", encode_postings(ranked[CAP:]))
+            n_more += 1
+        else:
+            row.append(encode_postings(plist))
+        rows[term] = row
+    return rows
+
+
+def write_shards(files: IndexFiles, rows: dict[str, ShardRow]) -> set[str]:
+    """One shard per first character, or per first two characters where one shard would
+    exceed ``SHARD_LIMIT``; returns those split first characters."""
+    by_first: dict[str, list[str]] = defaultdict(list)
+    for term in rows:
+        by_first[term[0]].append(term)
+    split: set[str] = set()
+    for first, terms in by_first.items():
+        size = sum(len(json.dumps(rows[t], ensure_ascii=False).encode()) for t in terms)
+        if size > SHARD_LIMIT and len(terms) > 1:
+            split.add(first)
+    shards: dict[str, list[ShardRow]] = defaultdict(list)
+    for term, row in rows.items():
+        shards[shard_key(term, split)].append(row)
+    for key, shard_rows in shards.items():
+        files.write(f"t/{key_file(key)}.json", compact_json(shard_rows))
+    return split
+
+
+def write_documents(
+    files: IndexFiles, catalog: Catalog, docs: list[SearchDocument]
+) -> dict[tuple[str, str], list[int]]:
+    """``d/<id>.json`` of each document; returns (facet, value slug) -> its document ids."""
+    facet_docs: dict[tuple[str, str], list[int]] = defaultdict(list)
+    for i, d in enumerate(docs):
+        slug, label = d.type or REGISTRY[d.coll].search_type
+        facet_docs[(TYPE_FACET[0], slug)].append(i)
+        doc: dict[str, Any] = {"u": d.url, "t": d.title, "k": label}
+        for name, key in DOC_FACET_KEYS.items():
+            f = FACETS[name]
+            values = d.facets.get(name, [])
+            for v in values:
+                facet_docs[(name, f.slug(v))].append(i)
+            shown = [f.shown(v, catalog) for v in values]
+            doc[key] = shown if f.many else (shown[0] if shown else None)
+        doc["x"] = d.text
+        files.write(f"d/{i}.json", compact_json(doc))
+        d.text = ""  # written; the snippet text is not needed again
+    return facet_docs
+
+
+def write_facets(
+    files: IndexFiles, catalog: Catalog, facet_docs: dict[tuple[str, str], list[int]], n: int
+) -> dict[str, list[list[Any]]]:
+    """A bitset per facet value held by some document; returns the manifest's ``facets``:
+    facet -> [[slug, label, count], …] in the facet's order, types in the registry's."""
+    all_types = [
+        t for c in REGISTRY.values() for t in (c.search_type, *([PART_TYPE] if c.result_parts else []))
+    ]
+    types = {t: None for t in all_types if facet_docs.get((TYPE_FACET[0], t[0]))}
+    choices: dict[str, list[tuple[str, str]]] = {TYPE_FACET[0]: list(types)}
+    for f in search_facets():
+        choices[f.name] = [(f.slug(v), f.shown(v, catalog)) for v, _ in f.choices(catalog)]
+    facet_values: dict[str, list[list[Any]]] = {}
+    for name, values in choices.items():
+        kept = []
+        for slug, label in values:
+            ids = facet_docs.get((name, slug), [])
+            if ids:
+                files.write(f"f/{name}/{slug}.txt", bitset(ids, n))
+                kept.append([slug, label, len(ids)])
+        facet_values[name] = kept
+    return facet_values
+
+
+def write_manifest(
+    files: IndexFiles, catalog: Catalog, n: int, split: set[str], facet_values: dict[str, list[list[Any]]]
+) -> None:
+    """The manifest, last: its build id digests every file written before it."""
+    manifest = {
+        "v": VERSION,
+        "build": files.digest.hexdigest()[:12],
+        "n": n,
+        "cap": CAP,
+        "split": "".join(sorted(split)),
+        "fl": [list(TYPE_FACET)] + [[f.name, f.label] for f in search_facets()],
+        "voc": [[t.term, [*t.aliases, *t.includes]] for t in catalog.records.get("terms", {}).values()],
+        "facets": facet_values,
+    }
+    files.write("manifest.json", compact_json(manifest))

@@ -1,0 +1,147 @@
+"""The index: what a result is, the files written, and the relevance of real queries
+(run on the built index as the browser runs them, see index_reader.py)."""
+
+from __future__ import annotations
+
+import json
+import shutil
+
+from pilotkb.search import IndexStats, SearchDocument, build_index, page_text, search_documents
+from pilotkb.search.format import DIGITS, INDEX_DIR, bitset, encode_postings, varint
+from pilotkb.search.write import CAP, SHARD_LIMIT, write_index
+
+from .index_reader import IndexReader, decode_postings
+from .queries import NO_RESULT, QUERIES
+
+
+def test_postings_round_trip():
+    postings = [(0, 5), (1, 63), (31, 0), (32, 1), (1000, 12), (70000, 40)]
+    assert decode_postings(encode_postings(postings)) == postings
+    assert varint(31) == "v" and varint(32) == "w1"
+    assert bitset([0, 5, 6, 13], 14) == DIGITS[0b100001] + DIGITS[0b000001] + DIGITS[0b000010]
+
+
+def test_documents_are_pages_rows_and_metrics(real_catalog):
+    docs = search_documents(real_catalog, True)
+    by_url = {d.url: d for d in docs}
+    assert len(by_url) == len(docs)
+    pilot = next(p for p in real_catalog.pilots.values() if p.metrics)
+    page = by_url[f"pilots/{pilot.id}/"]
+    assert page.blocks is None and page.title == ""  # its text and title come from the built page
+    metric = by_url[f"pilots/{pilot.id}/#metric-1"]
+    assert metric.title == f"{pilot.metrics[0].name} {pilot.metrics[0].value}"
+    assert metric.blocks and metric.blocks[0] == (pilot.name, 1.0) and metric.type == ("metric", "指标")
+    fig = by_url["stats/#figure-good-air-days-2016"]
+    assert fig.blocks and fig.type is None
+    assert search_documents(real_catalog, False)[0].url.endswith(".html")
+
+
+def test_writer_caps_postings_and_splits_large_shards(real_catalog, tmp_path):
+    def docs_with_text() -> list[SearchDocument]:
+        docs = search_documents(real_catalog, True)
+        for d in docs:
+            d.title, d.text = d.title or d.url, "正文"
+        return docs
+
+    docs = docs_with_text()
+    n = len(docs)
+    assert n > CAP
+    # 甲 in every document; many terms with the same first character, more than a shard holds
+    many = {"丙" + chr(0x4E00 + i): [(i % n, 5)] for i in range(SHARD_LIMIT // 10)}
+    postings = {"甲": [(i, 1 + i % 63) for i in range(n)], "乙": [(3, 9)], **many}
+    stats = write_index(real_catalog, docs, postings, tmp_path / "one")
+    assert stats == IndexStats(n, 2 + len(many), stats.files, stats.bytes)
+    out = tmp_path / "one"
+    assert stats.files == sum(1 for p in out.rglob("*") if p.is_file())
+    manifest = json.loads((out / "manifest.json").read_text(encoding="utf-8"))
+    assert manifest["n"] == n and manifest["cap"] == CAP and manifest["split"] == "丙"
+    row = next(r for r in json.loads((out / "t/7532.json").read_text(encoding="utf-8")) if r[0] == "甲")
+    top = decode_postings(row[2])
+    rest = decode_postings((out / f"x/{row[3]}.txt").read_text(encoding="utf-8"))
+    assert row[1] == n and len(top) == CAP and len(rest) == n - CAP
+    assert max(imp for _, imp in rest) <= min(imp for _, imp in top)  # the best are kept in the shard
+    assert not (out / "t/4e19.json").exists() and (out / "t/4e19-4e07.json").exists()  # 丙 by two characters
+    reader = IndexReader(out)
+    assert reader.search("丙" + chr(0x4E07)) == [docs[7].url]
+    assert reader.search("乙") == [docs[3].url]
+    assert len(reader.search("甲")) == CAP  # a page's worth among the top postings: those first
+    assert len(reader.rank(reader.parse("甲"), full=True)[0]) == n
+    # the same input gives the same bytes; a changed document gives another build id
+    write_index(real_catalog, docs_with_text(), postings, tmp_path / "two")
+    assert (tmp_path / "two/manifest.json").read_bytes() == (out / "manifest.json").read_bytes()
+    changed = docs_with_text()
+    changed[0].text = "改过的正文"
+    write_index(real_catalog, changed, postings, tmp_path / "three")
+    assert (
+        json.loads((tmp_path / "three/manifest.json").read_text(encoding="utf-8"))["build"]
+        != manifest["build"]
+    )
+
+
+def test_index_read_from_the_built_pages_is_the_one_the_build_wrote(real_site, real_catalog, tmp_path):
+    """build_index without an indexer fed during the build reads every page from disk."""
+    site = tmp_path / "site"
+    shutil.copytree(real_site, site, ignore=shutil.ignore_patterns("index"))
+    assert not (site / INDEX_DIR).exists()
+    stats = build_index(real_catalog, site, True)
+    written = sorted(p.relative_to(site / INDEX_DIR) for p in (site / INDEX_DIR).rglob("*") if p.is_file())
+    assert stats.files == len(written) > 0
+    for rel in written:
+        assert (site / INDEX_DIR / rel).read_bytes() == (real_site / INDEX_DIR / rel).read_bytes(), rel
+
+
+def test_index_covers_every_record_its_page_or_its_row(real_site, real_catalog):
+    index = real_site / INDEX_DIR
+    manifest = json.loads((index / "manifest.json").read_text(encoding="utf-8"))
+    docs = [json.loads((index / "d" / f"{i}.json").read_text(encoding="utf-8")) for i in range(manifest["n"])]
+    urls = {d["u"] for d in docs}
+    for coll in ("pilots", "experiences", "coverage", "events", "areas", "sources"):
+        for rid in getattr(real_catalog, coll):
+            assert f"{coll}/{rid}/" in urls, (coll, rid)
+    # rows of shared pages are results of their own, at their anchor
+    for rid in real_catalog.figures:
+        assert f"stats/#figure-{rid}" in urls, rid
+    for rid in real_catalog.evaluations:
+        assert f"evaluations/#evaluation-{rid}" in urls, rid
+    for p in real_catalog.pilots.values():
+        for n, _ in enumerate(p.metrics, start=1):
+            assert f"pilots/{p.id}/#metric-{n}" in urls
+    kinds = {d["k"] for d in docs}
+    assert {"试点", "经验", "地区", "来源", "数字", "指标", "评估"} <= kinds
+    for d in docs:
+        path, _, anchor = d["u"].partition("#")
+        page = (real_site / path / "index.html").read_text(encoding="utf-8")
+        if anchor:
+            assert f'id="{anchor}"' in page, d["u"]
+            continue
+        title, text = page_text(page)
+        assert d["t"] == title and text.startswith(d["x"][:200])
+    facets = manifest["facets"]
+    assert [v[1] for v in facets["type"]][:2] == ["试点", "指标"]
+
+
+def test_no_file_of_the_index_is_large(real_site):
+    index = real_site / INDEX_DIR
+    sizes = {p.relative_to(index).as_posix(): p.stat().st_size for p in index.rglob("*")}
+    shards = {k: v for k, v in sizes.items() if k.startswith("t/")}
+    assert shards and max(shards.values()) < 40_000, max(shards.items(), key=lambda kv: kv[1])
+
+
+def test_real_queries_find_their_pages(real_site):
+    """The relevance suite on the real index: each query's page in the top 3 of at least
+    95 % of the queries, and nothing for the queries the site does not answer."""
+    reader = IndexReader(real_site / INDEX_DIR)
+    top1 = top3 = 0
+    misses = []
+    for query, expected in QUERIES:
+        found = reader.search(query)[:3]
+        top1 += bool(found) and found[0] == expected
+        top3 += expected in found
+        if expected not in found:
+            misses.append((query, expected, found))
+    n = len(QUERIES)
+    print(f"\nsearch relevance: {n} queries, top-1 {top1 / n:.0%}, top-3 {top3}/{n} = {top3 / n:.0%}")
+    assert n >= 80
+    assert top3 / n >= 0.95, misses
+    assert top1 / n >= 0.8, misses
+    assert {q: reader.search(q) for q in NO_RESULT} == dict.fromkeys(NO_RESULT, [])

@@ -1,0 +1,143 @@
+"""What the search box finds, in Chromium: real queries, no result, traps, a large site."""
+
+from __future__ import annotations
+
+import json
+
+import pytest
+
+from pilotkb.search.format import INDEX_DIR
+
+from .browser import BOX, LIST, META, forget_results, path_of, results, search
+from .index_reader import IndexReader
+from .queries import NO_RESULT, QUERIES
+
+pytestmark = pytest.mark.browser
+
+# a name in tests/fixtures/inject/pilots.yaml that would end the page's <title>
+TITLE_BREAK = "</title><script>alert(1)</script>"
+
+
+def test_relevance_of_real_queries(page, base, real_site):
+    """The browser ranks as tests/search/index_reader.py does (which test_index.py holds to
+    the relevance suite), and finds each query's page in the top 3 of 95 % of them."""
+    reader = IndexReader(real_site / INDEX_DIR)
+    top3 = 0
+    disagree = []
+    for query, expected in QUERIES:
+        found = [path_of(base, r["href"]) for r in search(page, query)[:3]]
+        top3 += expected in found
+        if found != reader.search(query)[:3]:
+            disagree.append((query, found, reader.search(query)[:3]))
+    assert disagree == []
+    assert top3 / len(QUERIES) >= 0.95
+
+
+def test_queries_with_nothing_to_find_say_so(page):
+    for query in NO_RESULT:
+        assert search(page, query) == [], query
+        meta = page.text_content(META)
+        assert f"没有找到与“{query}”相关的内容" in meta
+
+
+def test_no_result_offers_close_words_from_the_vocabulary(page):
+    assert search(page, "众筹网站") == []
+    offered = page.eval_on_selector_all(
+        f"{BOX} .kb-search-suggest__word", "els => els.map(e => e.textContent)"
+    )
+    assert "股权众筹" in offered
+    page.click(f"{BOX} .kb-search-suggest__word >> text=股权众筹")
+    page.wait_for_function(f"document.querySelector('{META}').textContent.startsWith('找到')")
+
+
+def test_figures_and_metrics_are_results_of_their_own(page, base, real_catalog):
+    found = search(page, "空气优良天数")
+    fig = real_catalog.figures["good-air-days-2016"]
+    first = found[0]
+    assert path_of(base, first["href"]) == "stats/#figure-good-air-days-2016"
+    assert first["title"] == f"{fig.label} {fig.value}"
+    assert first["type"] == "数字"
+    pilot = next(p for p in real_catalog.pilots.values() if p.metrics)
+    metric = pilot.metrics[0]
+    found = search(page, metric.name)
+    hrefs = [path_of(base, r["href"]) for r in found]
+    assert f"pilots/{pilot.id}/#metric-1" in hrefs
+
+
+# --- data text stays text --------------------------------------------------------------
+
+
+def test_names_that_look_like_markup_are_shown_as_text(inject_site, serve, browser_page):
+    base = serve(inject_site)
+    page = browser_page
+    dialogs: list[str] = []
+    page.on("dialog", lambda d: (dialogs.append(d.message), d.dismiss()))
+    page.goto(base + "/")
+    titles: set[str] = set()
+    for query in ("alert", "title script", "javascript", "onclick", "7", "粗体区", "onerror"):
+        found = search(page, query)
+        titles |= {r["title"] for r in found}
+        assert page.locator(f"{LIST} script, {LIST} img").count() == 0
+        assert page.locator(f"{LIST} [onerror], {BOX} [onclick]").count() == 0
+    assert TITLE_BREAK in titles
+    assert "[x](javascript:alert(1))" in titles
+    assert "{{ 7*7 }}" in titles
+    assert "<b>粗体区</b>" in titles
+    snippets = page.evaluate("[...document.querySelectorAll('.kb-search-snippet')].map((p) => p.textContent)")
+    assert snippets
+    found = search(page, "onerror")
+    assert any("<img src=x onerror=alert(1)>" in r["title"] or r["marks"] for r in found)
+    # an image made from the data would have failed to load, and its handler run, by then
+    page.wait_for_function("[...document.images].every((i) => i.complete)")
+    page.evaluate("() => new Promise((done) => requestAnimationFrame(() => setTimeout(done)))")
+    assert dialogs == []
+    # the index holds the traps as plain text, exactly as written in the data
+    indexed = {
+        json.loads(p.read_text(encoding="utf-8"))["t"] for p in (inject_site / INDEX_DIR / "d").glob("*.json")
+    }
+    assert TITLE_BREAK in indexed
+    assert "{{ 7*7 }}" in indexed
+
+
+# --- at scale: capped postings, paging past them, filtering with all of them -----------
+
+
+def test_paging_past_the_top_postings_and_filtering_use_every_document(synth_site, serve, browser_page):
+    site, data = synth_site
+    page = browser_page
+    page.goto(serve(site) + "/")
+    assert len(search(page, "投资")) == 10  # on every pilot page: more than a shard keeps
+    assert "+" in page.inner_text(META)
+    for _ in range(25):
+        before = len(results(page))
+        page.click(".kb-search .kb-search-more button")
+        page.wait_for_function(
+            "(n) => document.querySelectorAll('.kb-search .kb-search-result').length >= n + 10"
+            " && document.querySelector('.kb-search .kb-search-more')",
+            arg=before,
+        )
+    shown = [r["href"] for r in results(page)]
+    assert len(shown) == 260 and len(set(shown)) == 260
+
+    # every pilot page and every experience page quotes "累计完成投资"; so may a pilot's metric,
+    # a result of its own
+    def says(m):
+        quote = m.get("quote") or []
+        return "投资" in m["name"] + str(m["value"]) + "".join([quote] if isinstance(quote, str) else quote)
+
+    metrics = {p["id"]: sum(1 for m in p.get("metrics") or [] if says(m)) for p in data["pilots"]}
+    holding = len(data["pilots"]) + len(data["experiences"]) + sum(metrics.values())
+    assert page.inner_text(META) == f"找到 {holding} 个符合条件的结果"
+    municipal = sum(1 + metrics[p["id"]] for p in data["pilots"] if p.get("level") == "市级")
+    forget_results(page)
+    page.select_option(".kb-search select[name=level]", label="市级")
+    page.wait_for_selector(f"{LIST}[data-query]", state="attached")
+    assert page.inner_text(META) == f"找到 {municipal} 个符合条件的结果"
+    assert all(r["facets"][0] == "市级" for r in results(page))
+    # two words whose documents are rare among each other's top postings
+    both = [p for p in data["pilots"] if "校园足球" in p["name"] and "淄川区" in p["name"]]
+    page.select_option(".kb-search select[name=level]", label="全部层级")
+    found = search(page, "淄川区 校园足球")
+    pilots = {r["href"].rstrip("/").rsplit("/", 1)[-1] for r in found if r["type"] == "试点"}
+    assert pilots == {p["id"] for p in both}
+    assert found[0]["type"] == "试点"

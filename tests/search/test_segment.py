@@ -1,0 +1,43 @@
+"""Segmentation: the catalogue's words stay whole, their parts are found too."""
+
+from __future__ import annotations
+
+import pytest
+
+from pilotkb.search.segment import Segmenter, data_words, fold, load_jieba, strip_affixes
+
+
+@pytest.fixture(scope="module")
+def segmenter(real_catalog) -> Segmenter:
+    return Segmenter(data_words(real_catalog))
+
+
+def test_fold_reads_a_query_as_the_pages_were_read():
+    assert fold("ＡＢＣ") == "abc"
+    assert fold("ＰＭ２．５") == "pm2.5"
+    assert fold("“两权”抵押") == "两权抵押"
+
+
+def test_the_core_of_a_name_is_left_without_its_frame():
+    assert strip_affixes("资产收益扶贫新模式", []) == "资产收益扶贫"
+    assert strip_affixes("淄川区国家级资产收益扶贫试点", ["淄川区"]) == "资产收益扶贫"
+    assert strip_affixes("智慧园区试点第二批", []) == "智慧园区"
+    # never below two characters: the prefix goes, then the suffix must stay
+    assert strip_affixes("全国试点", []) == "试点"
+
+
+def test_domain_words_stay_whole(real_catalog, segmenter):
+    words = data_words(real_catalog)
+    for w in ("刑责治污", "村官直审", "资产收益扶贫", "救急难", "一为主两报告", "河长制", "多规合一"):
+        assert w in words, w
+    assert "改革试点" in words  # the frame words are vocabulary too
+    terms = {t for t, _ in segmenter.terms("我市探索资产收益扶贫新模式，推行“刑责治污”模式")}
+    assert {"资产收益扶贫", "刑责治污"} <= terms
+    # the parts of a whole word are indexed too, at half weight
+    parts = dict(segmenter.terms("资产收益扶贫"))
+    assert parts["资产收益扶贫"] == 1.0 and parts["扶贫"] == parts["资产"] == parts["收益"] == 0.5
+    assert [t for t, w in segmenter.terms("ＰＭ２．５下降") if w == 1] == ["pm2.5", "下降"]
+
+
+def test_jieba_is_loaded_once():
+    assert load_jieba() is load_jieba()

@@ -43,7 +43,7 @@ def main(argv: list[str] | None = None) -> int:
             counts = "，".join(f"{name} {len(getattr(cat, name))}" for name in cat.collection_names())
             print(f"{args.file}: 校验通过（{counts}）")
         elif args.cmd == "schema":
-            from pilotkb.publish.export import json_schema
+            from pilotkb.data.schema import json_schema
 
             text = json.dumps(json_schema(), ensure_ascii=False, indent=2) + "\n"
             if args.out == "-":

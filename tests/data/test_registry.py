@@ -13,8 +13,9 @@ import yaml
 from pilotkb import load_catalog
 from pilotkb.data import model as m
 from pilotkb.data.registry import FILE_ORDER, MODELS, REGISTRY, DataFile, cited_parts, model_cited_parts
+from pilotkb.data.schema import dictionary_rows
 from pilotkb.data.urls import dest_url
-from pilotkb.publish.export import dictionary_rows, export_files
+from pilotkb.publish.export import export_files
 
 from ..conftest import FIXTURES, ROOT
 from ..html_util import page_file, parse

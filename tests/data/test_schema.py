@@ -9,7 +9,7 @@ import sys
 import pytest
 
 from pilotkb.data.registry import REGISTRY
-from pilotkb.publish.export import dictionary_rows, json_schema
+from pilotkb.data.schema import dictionary_rows, json_schema
 
 from ..conftest import ENV, FIXTURES, ROOT
 

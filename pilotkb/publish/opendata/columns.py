@@ -14,7 +14,7 @@ from pydantic.fields import FieldInfo
 
 from pilotkb.data.model import validate_partial_date, validate_slug
 from pilotkb.data.registry import MODELS, REGISTRY
-from pilotkb.publish.export import field_description
+from pilotkb.data.schema import field_description
 
 LIST_SEP = "；"  # lists in one cell, as in the CSV downloads
 

@@ -11,8 +11,9 @@ from typing import Any
 from pilotkb.data.catalog import Catalog
 from pilotkb.data.model import DATE_RE
 from pilotkb.data.registry import MODELS
+from pilotkb.data.schema import dictionary_rows
 from pilotkb.errors import DataError, Problem
-from pilotkb.publish.export import dictionary_rows, records_json
+from pilotkb.publish.export import records_json
 from pilotkb.publish.opendata.columns import LIST_SEP, SINGULAR, child_sheet, columns, nested_columns
 from pilotkb.publish.opendata.release import Release
 from pilotkb.settings import SITE_NAME

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
-from pilotkb.publish.export import dictionary_rows
+from pilotkb.data.schema import dictionary_rows
 from pilotkb.site.views.base import Context, GeneratedPage
 
 

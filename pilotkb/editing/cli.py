@@ -1,25 +1,41 @@
-"""Command line of ``scripts/kb``: a DataError becomes a message and a non-zero exit."""
+"""The command line of ``scripts/kb``: every subcommand and its arguments, defined here only.
+
+Each ``_define_*`` function adds one subcommand and names the function that runs it (in
+``pilotkb.editing.commands``) and the guard that turns its refusals into messages.
+"""
 
 from __future__ import annotations
 
 import argparse
-import json
-import sys
+from collections.abc import Callable
 from pathlib import Path
+from typing import Any
 
-from pilotkb import load_catalog
-from pilotkb.editing import edit
-from pilotkb.editing.reports import os_error_text, reporting
-from pilotkb.errors import DataError
-from pilotkb.files import write_atomic
+from pilotkb.data.registry import MODELS
+from pilotkb.editing import commands
 
-ROOT = Path(__file__).resolve().parents[2]
-DEFAULT_DATA = ROOT / "data" / "pilots.yaml"
+DEFAULT_DATA = Path(__file__).resolve().parents[2] / "data" / "pilots.yaml"
+
+_DATA_HELP = "数据文件 / data file（默认 data/pilots.yaml）"
 
 
 def main(argv: list[str] | None = None) -> int:
+    args = build_parser().parse_args(argv)
+    return args.guard(args.command, args)
+
+
+def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="scripts/kb", description="试点经验库数据工具")
     sub = parser.add_subparsers(dest="cmd", required=True)
+    for define in SUBCOMMANDS:
+        define(sub)
+    return parser
+
+
+# --- check, schema, stats ------------------------------------------------------------
+
+
+def _define_check(sub: Any) -> None:
     p = sub.add_parser("check", help="校验数据文件，一次列出全部问题")
     p.add_argument("file", nargs="?", default=str(DEFAULT_DATA))
     p.add_argument(
@@ -28,38 +44,123 @@ def main(argv: list[str] | None = None) -> int:
         help="github：另外输出 GitHub Actions 注释（在 GitHub Actions 中默认开启）",
     )
     p.add_argument("--codequality", metavar="REPORT", help="另外写出 GitLab Code Quality 报告（JSON）")
+    p.set_defaults(command=commands.cmd_check, guard=commands.run_maintenance)
+
+
+def _define_schema(sub: Any) -> None:
     p = sub.add_parser("schema", help="输出由数据模型生成的 JSON Schema")
     p.add_argument("out", nargs="?", default="-")
+    p.set_defaults(command=commands.cmd_schema, guard=commands.run_maintenance)
+
+
+def _define_stats(sub: Any) -> None:
     p = sub.add_parser("stats", help="输出各集合记录数")
     p.add_argument("file", nargs="?", default=str(DEFAULT_DATA))
-    edit.register(sub)
-    args = parser.parse_args(argv)
-    if "run" in args:
-        return args.run(args)
-    try:
-        if args.cmd == "check":
-            with reporting(args.format, args.codequality):
-                cat = load_catalog(args.file)
-            counts = "，".join(f"{name} {len(getattr(cat, name))}" for name in cat.collection_names())
-            print(f"{args.file}: 校验通过（{counts}）")
-        elif args.cmd == "schema":
-            from pilotkb.data.schema import json_schema
+    p.set_defaults(command=commands.cmd_stats, guard=commands.run_maintenance)
 
-            text = json.dumps(json_schema(), ensure_ascii=False, indent=2) + "\n"
-            if args.out == "-":
-                sys.stdout.write(text)
-            else:
-                write_atomic(args.out, text)
-        elif args.cmd == "stats":
-            cat = load_catalog(args.file)
-            for name in cat.collection_names():
-                print(f"{name}\t{len(getattr(cat, name))}")
-    except DataError as exc:
-        print(exc.report(), file=sys.stderr)
-        return 1
-    except OSError as exc:
-        name = str(exc.filename or getattr(args, "file", ""))
-        writing = name in {str(getattr(args, "out", None)), str(getattr(args, "codequality", None))}
-        print(f"{name}: {'无法写入' if writing else '无法读取'}：{os_error_text(exc)}", file=sys.stderr)
-        return 1
-    return 0
+
+# --- the editor commands: bilingual help with an example, and --data -------------------
+
+
+def _editor_parser(
+    sub: Any, name: str, help_: str, description: str, epilog: str, command: commands.Command
+) -> argparse.ArgumentParser:
+    p = sub.add_parser(
+        name,
+        help=help_,
+        description=description,
+        epilog=epilog,
+        formatter_class=argparse.RawDescriptionHelpFormatter,
+    )
+    p.add_argument("--data", default=str(DEFAULT_DATA), metavar="PATH", help=_DATA_HELP)
+    p.set_defaults(command=command, guard=commands.run_edit)
+    return p
+
+
+def _define_add(sub: Any) -> None:
+    p = _editor_parser(
+        sub,
+        "add",
+        "添加记录 / add records",
+        "把 FILE 中的记录（YAML 列表，写法同数据文件）添加到集合 COLLECTION。\n"
+        "新记录插在编号按字母顺序紧挨着的那条记录之后，其余内容一字不改；\n"
+        "校验通过才写入，否则数据文件保持原样并列出问题。\n\n"
+        "Add the records of FILE (a YAML list written as in the data file) to COLLECTION.\n"
+        "Each record goes right after the record whose id precedes its own alphabetically;\n"
+        "nothing else changes. The file is written only if the result validates.",
+        "示例 / example:\n  scripts/kb new-id 临淄区河长制改革试点\n  scripts/kb add pilots new-pilot.yaml",
+        commands.cmd_add,
+    )
+    p.add_argument("collection", metavar="COLLECTION", help="集合 / collection: " + "、".join(MODELS))
+    p.add_argument("file", metavar="FILE", help="记录文件 / file with a YAML list of records")
+
+
+def _define_set(sub: Any) -> None:
+    p = _editor_parser(
+        sub,
+        "set",
+        "修改一个字段 / change one field",
+        "把记录 ID 的字段 FIELD 改为 VALUE。ID 可写成 集合/编号（如 pilots/zichuan-audit），\n"
+        "编号在各集合中唯一时也可只写编号。文字字段按原样保存；其他字段按 YAML 读取，\n"
+        "列表写作 [甲, 乙]；VALUE 写 null 表示清空该字段。\n\n"
+        "Set FIELD of record ID to VALUE. ID is COLLECTION/ID, or a bare ID when unambiguous.\n"
+        "Text fields are taken literally; other fields are read as YAML ([a, b] for a list);\n"
+        "null removes the field.",
+        "示例 / example:\n  scripts/kb set pilots/logistics-standardisation status 推进中\n"
+        "  scripts/kb set logistics-standardisation domains '[经济体制, 社会民生]'",
+        commands.cmd_set,
+    )
+    p.add_argument("id", metavar="ID", help="记录编号 / record id (COLLECTION/ID)")
+    p.add_argument("field", metavar="FIELD", help="字段 / field")
+    p.add_argument("value", metavar="VALUE", help="新值 / new value")
+
+
+def _define_update(sub: Any) -> None:
+    p = _editor_parser(
+        sub,
+        "update",
+        "添加一条试点进展 / add a progress update",
+        "在试点 PILOT_ID 的进展（updates）末尾添加一条。--text、--source、--quote 必填；\n"
+        "--quote 可写多次；原文只有“今年4月份”这类时间时用 --period，不写 --date。\n\n"
+        "Append a dated progress update to pilot PILOT_ID. --quote may be repeated;\n"
+        "use --period for a time given only in words.",
+        "示例 / example:\n  scripts/kb update poverty-reform-experimental-zone --date 2015 \\\n"
+        "      --text 全国扶贫改革试验区工作现场会在博山召开 --source zibo-2017-report \\\n"
+        "      --quote 2015年全国扶贫改革试验区工作现场会在博山召开",
+        commands.cmd_update,
+    )
+    p.add_argument("pilot", metavar="PILOT_ID", help="试点编号 / pilot id")
+    p.add_argument("--date", help="日期 / date: 2017、2017-04、2017-04-15")
+    p.add_argument("--period", help="原文的时间说法 / time as written, e.g. 今年4月份")
+    p.add_argument("--text", required=True, help="进展内容 / what happened")
+    p.add_argument("--source", required=True, help="来源编号 / source id")
+    p.add_argument("--quote", required=True, action="append", help="来源原文 / verbatim quote (repeatable)")
+
+
+def _define_new_id(sub: Any) -> None:
+    p = _editor_parser(
+        sub,
+        "new-id",
+        "为中文名称生成编号 / propose an id",
+        "为中文名称生成稳定、不冲突的编号：名称的拼音（按词连写，最多 4 个词）加名称的\n"
+        "4 位哈希。同一名称在任何分支上得到同一编号；不同名称几乎不会相同，无需共享计数器。\n"
+        "若已有记录占用，自动加长哈希；若已有同名记录则报错。\n\n"
+        "Propose a stable, free id for a Chinese name: its pinyin by word (up to 4 words)\n"
+        "plus 4 hex digits of a hash of the name, so branches never need a shared counter.",
+        "示例 / example:\n  scripts/kb new-id 临淄区河长制改革试点\n  scripts/kb new-id 淄博市 --collection areas",
+        commands.cmd_new_id,
+    )
+    p.add_argument("name", metavar="NAME", help="中文名称 / the record's name")
+    p.add_argument("--collection", default="pilots", help="集合 / collection（默认 pilots）")
+
+
+# in the order ``scripts/kb --help`` lists them
+SUBCOMMANDS: tuple[Callable[[Any], None], ...] = (
+    _define_check,
+    _define_schema,
+    _define_stats,
+    _define_add,
+    _define_set,
+    _define_update,
+    _define_new_id,
+)

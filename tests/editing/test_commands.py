@@ -1,17 +1,17 @@
-"""Editor commands (scripts/kb add / set / update / new-id) on a copy of the real data."""
+"""The editor commands (scripts/kb add / set / update / new-id) on a copy of the real data:
+what they change, what they refuse, and that a refusal or an interruption leaves the file as it was."""
 
 from __future__ import annotations
 
-import difflib
-import hashlib
-import io
 import os
 import re
 import shlex
 import shutil
 import subprocess
 import sys
+import textwrap
 from pathlib import Path
+from typing import Any
 
 import pytest
 import yaml
@@ -19,71 +19,12 @@ from pypinyin import lazy_pinyin
 
 from pilotkb.data.model import RESERVED_IDS, SLUG_RE, Pilot
 from pilotkb.data.validate import validate_file
-from pilotkb.editing import edit
 from pilotkb.editing.cli import main
 
-ROOT = Path(__file__).resolve().parent.parent
+from ..conftest import ROOT
+from .conftest import SOURCE, diff_ops, kb, new_pilot, quote_in_source, sha, stray_files
+
 KB = ROOT / "scripts" / "kb"
-SOURCE = "zibo-2017-report"
-SOURCE_TEXT = next((ROOT / "data" / "sources").glob("*.txt")).read_text(encoding="utf-8")
-
-
-@pytest.fixture
-def data(tmp_path: Path) -> Path:
-    shutil.copytree(ROOT / "data", tmp_path / "data")
-    return tmp_path / "data" / "pilots.yaml"
-
-
-def kb(data: Path, *args: str, capsys: pytest.CaptureFixture[str]) -> tuple[int, str, str]:
-    code = main([*args, "--data", str(data)])
-    out, err = capsys.readouterr()
-    return code, out, err
-
-
-def sha(path: Path) -> str:
-    return hashlib.sha256(path.read_bytes()).hexdigest()
-
-
-def stray_files(data: Path) -> list[str]:
-    return sorted(p.name for p in data.parent.iterdir() if p.name not in ("pilots.yaml", "sources"))
-
-
-def diff_ops(old: str, new: str) -> list[tuple[str, list[str], list[str]]]:
-    a, b = old.splitlines(), new.splitlines()
-    ops = difflib.SequenceMatcher(None, a, b, autojunk=False).get_opcodes()
-    return [(tag, a[i1:i2], b[j1:j2]) for tag, i1, i2, j1, j2 in ops if tag != "equal"]
-
-
-def quote_in_source(fragment: str) -> str:
-    assert fragment in SOURCE_TEXT
-    return fragment
-
-
-def new_pilot(rid: str, name: str, area: str, quote: str) -> str:
-    return (
-        "# 新增试点\n"
-        f"- id: {rid}\n"
-        f"  name: {name}\n"
-        f"  areas: [{area}]\n"
-        "  summary: >-\n"
-        "    依据原文的概述，\n"
-        "    分两行书写。\n"
-        f"  source: {SOURCE}\n"
-        f"  quote: {quote_in_source(quote)}  # 逐字摘录\n"
-    )
-
-
-# --- rendering matches the file ---------------------------------------------------------
-
-
-def test_round_trip_of_real_file_is_byte_identical() -> None:
-    # New text is rendered with this configuration, so it must be the file's own style.
-    text = (ROOT / "data" / "pilots.yaml").read_text(encoding="utf-8")
-    y = edit.round_trip_yaml()
-    buf = io.StringIO()
-    y.dump(y.load(text), buf)
-    assert buf.getvalue() == text
-    assert text.startswith("# yaml-language-server: $schema=")
 
 
 # --- add ------------------------------------------------------------------------------
@@ -305,6 +246,27 @@ def test_missing_data_file_is_a_message(tmp_path: Path, capsys: pytest.CaptureFi
 # --- atomic write ------------------------------------------------------------------
 
 
+class HalfThenFail:
+    """A file that writes half of what it is given, then fails: a full disk, or Ctrl+C."""
+
+    def __init__(self, file: Any, exc: BaseException, written: list[int]) -> None:
+        self.file, self.exc, self.written = file, exc, written
+
+    def __enter__(self) -> HalfThenFail:
+        return self
+
+    def __exit__(self, *exc_info: object) -> None:
+        self.file.close()
+
+    def write(self, payload: bytes) -> int:
+        self.written.append(self.file.write(payload[: len(payload) // 2]))
+        self.file.flush()
+        raise self.exc
+
+    def __getattr__(self, name: str) -> Any:
+        return getattr(self.file, name)
+
+
 @pytest.mark.parametrize(
     ("exc", "code"), [(KeyboardInterrupt(), 130), (OSError(28, "No space left on device"), 1)]
 )
@@ -316,14 +278,14 @@ def test_interrupted_write_never_leaves_half_a_file(
     capsys: pytest.CaptureFixture[str],
 ) -> None:
     digest = sha(data)
-
-    def half_then_fail(path: Path, payload: bytes) -> None:
-        with open(path, "wb") as f:
-            f.write(payload[: len(payload) // 2])
-        raise exc
-
-    monkeypatch.setattr(edit, "_write_file", half_then_fail)
+    written: list[int] = []
+    real_fdopen = os.fdopen
+    monkeypatch.setattr(
+        os, "fdopen", lambda fd, *a, **k: HalfThenFail(real_fdopen(fd, *a, **k), exc, written)
+    )
     got, _, err = kb(data, "set", "logistics-standardisation", "status", "推进中", capsys=capsys)
+    monkeypatch.undo()
+    assert written and written[0] > 0  # the write really was cut off half-way
     assert got == code
     assert "数据未作任何改动" in err and "Traceback" not in err
     assert sha(data) == digest
@@ -370,32 +332,6 @@ def test_new_id_refuses_a_name_already_there(data: Path, capsys: pytest.CaptureF
     code, out, err = kb(data, "new-id", pilot["name"], capsys=capsys)
     assert code == 1 and out == ""
     assert pilot["id"] in err and "已有名为" in err
-
-
-# --- help ------------------------------------------------------------------------------
-
-
-@pytest.mark.parametrize("command", ["add", "set", "update", "new-id"])
-def test_help_is_bilingual_with_an_example(command: str, capsys: pytest.CaptureFixture[str]) -> None:
-    with pytest.raises(SystemExit) as stop:
-        main([command, "--help"])
-    assert stop.value.code == 0
-    out = capsys.readouterr().out
-    assert re.search(r"[\u4e00-\u9fff]{4}", out) and re.search(r"\b(Add|Set|Append|Propose)\b", out)
-    assert "示例 / example:" in out and f"scripts/kb {command}" in out.split("示例 / example:")[1]
-
-
-@pytest.mark.parametrize("command", ["set", "update"])
-def test_help_examples_work(command: str, data: Path, capsys: pytest.CaptureFixture[str]) -> None:
-    with pytest.raises(SystemExit):
-        main([command, "--help"])
-    example = capsys.readouterr().out.split("示例 / example:")[1].replace("\\\n", " ")
-    for line in example.strip().splitlines():
-        argv = shlex.split(line)
-        assert argv[0] == "scripts/kb"
-        code, _, err = kb(data, *argv[1:], capsys=capsys)
-        assert code == 0, err
-    validate_file(data)
 
 
 # --- as a user runs it, and two branches merged ------------------------------------------
@@ -458,7 +394,10 @@ def test_two_branches_each_add_a_pilot_and_merge_cleanly(tmp_path: Path) -> None
     assert check.returncode == 0, check.stderr
 
 
-def test_editing_guide_commands_work(data: Path, capsys: pytest.CaptureFixture[str]) -> None:
+def test_editing_guide_commands_work(
+    data: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """Every command the guide shows runs as shown, in its order, on a copy of the data."""
     guide = (ROOT / "docs" / "guide" / "editing.md").read_text(encoding="utf-8")
     blocks = re.findall(r"```sh\n(.*?)```", guide, flags=re.S)
     commands = [
@@ -467,15 +406,25 @@ def test_editing_guide_commands_work(data: Path, capsys: pytest.CaptureFixture[s
         for line in block.replace("\\\n", " ").splitlines()
         if line.strip().startswith("scripts/kb ")
     ]
-    ran = set()
+    # the guide's records file, with a sentence of the source where it says to put one
+    (example,) = re.findall(r"```yaml\n(.*?)```", guide, flags=re.S)
+    records = textwrap.dedent(example).replace(
+        "来源原文中逐字出现的句子", quote_in_source("临淄区创新开展党性教育体检的做法")
+    )
+    monkeypatch.chdir(data.parent.parent)
+    (data.parent.parent / "new-pilot.yaml").write_text(records, encoding="utf-8")
+    ran = []
     for argv in commands:
-        if argv[1] in ("update", "set"):
-            code, _, err = kb(data, *argv[1:], capsys=capsys)
-            assert code == 0, (argv, err)
-        elif argv[1] == "new-id":
+        if argv[1] == "check":
+            code = main([*argv[1:], str(data)])
+            out, err = capsys.readouterr()
+            assert code == 0 and "校验通过" in out, err
+        else:
             code, out, err = kb(data, *argv[1:], capsys=capsys)
-            assert code == 0, err
+            assert code == 0, (argv, err)
+        if argv[1] == "new-id":
             assert f"如 `{out.strip()}`" in guide  # the id the guide shows is the one the command gives
-        ran.add(argv[1])
-    assert {"update", "set", "new-id", "add", "check"} <= ran
-    validate_file(data)
+        ran.append(argv[1])
+    assert ran == ["update", "check", "set", "set", "new-id", "add", "check"]
+    pilots = {p["id"]: p for p in yaml.safe_load(data.read_text(encoding="utf-8"))["pilots"]}
+    assert pilots["linziqu-hezhangzhi-92c1"]["name"] == "河长制改革试点"

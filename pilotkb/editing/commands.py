@@ -1,0 +1,181 @@
+"""What each ``scripts/kb`` subcommand does; ``pilotkb.editing.cli`` defines their arguments.
+
+Every command is a function of the parsed arguments returning the exit code, run by one of
+two guards that turn every refusal into a Chinese message and exit code 1, never a traceback:
+``run_maintenance`` for check, schema and stats, ``run_edit`` for the editor commands add, set,
+update and new-id (which also say that the data file was left as it was).
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any
+
+from pilotkb import load_catalog
+from pilotkb.data.registry import MODELS, REGISTRY
+from pilotkb.editing.ids import propose_id
+from pilotkb.editing.plan import plan_add, plan_set, plan_update, read_records
+from pilotkb.editing.refusal import EditError
+from pilotkb.editing.reports import os_error_text, reporting
+from pilotkb.editing.splice import (
+    Splice,
+    YamlDocument,
+    apply_splices,
+    commit,
+    find_record,
+    open_document,
+    record_node,
+    unknown_collection,
+)
+from pilotkb.editing.values import as_text, date_value, parse_value
+from pilotkb.errors import DataError, Problem
+from pilotkb.files import write_atomic
+
+Command = Callable[[argparse.Namespace], int]
+
+UNCHANGED = "数据未作任何改动"
+
+# --- check, schema, stats ------------------------------------------------------------
+
+
+def cmd_check(args: argparse.Namespace) -> int:
+    with reporting(args.format, args.codequality):
+        cat = load_catalog(args.file)
+    counts = "，".join(f"{name} {len(getattr(cat, name))}" for name in cat.collection_names())
+    print(f"{args.file}: 校验通过（{counts}）")
+    return 0
+
+
+def cmd_schema(args: argparse.Namespace) -> int:
+    # json_schema describes the data model, but lives in publish today: a layer breach to undo
+    # by moving it to pilotkb.data (its owners' files); only this import line then changes.
+    from pilotkb.data.schema import json_schema
+
+    text = json.dumps(json_schema(), ensure_ascii=False, indent=2) + "\n"
+    if args.out == "-":
+        sys.stdout.write(text)
+    else:
+        write_atomic(args.out, text)
+    return 0
+
+
+def cmd_stats(args: argparse.Namespace) -> int:
+    cat = load_catalog(args.file)
+    for name in cat.collection_names():
+        print(f"{name}\t{len(getattr(cat, name))}")
+    return 0
+
+
+def run_maintenance(command: Command, args: argparse.Namespace) -> int:
+    """Run check, schema or stats; a data problem or a file that cannot be read is exit 1."""
+    try:
+        return command(args)
+    except DataError as exc:
+        print(exc.report(), file=sys.stderr)
+    except OSError as exc:
+        name = str(exc.filename or getattr(args, "file", ""))
+        writing = name in {str(getattr(args, "out", None)), str(getattr(args, "codequality", None))}
+        print(f"{name}: {'无法写入' if writing else '无法读取'}：{os_error_text(exc)}", file=sys.stderr)
+    return 1
+
+
+# --- the editor commands ---------------------------------------------------------------
+
+
+def save(doc: YamlDocument, splices: list[Splice], expected: dict[str, Any], what: str) -> int:
+    """Write the spliced file and say what changed at which lines of the new file."""
+    commit(doc, apply_splices(doc, splices), expected)
+    starts: list[int] = []
+    shift = 0
+    for s in sorted(splices, key=lambda s: s.start):
+        lead = next((i for i, ln in enumerate(s.lines) if ln.strip()), 0)
+        starts.append(s.start + shift + lead + 1)
+        shift += len(s.lines) - (s.end - s.start)
+    where = "、".join(str(n) for n in starts)
+    print(f"{doc.shown}: {what}（第 {where} 行），校验通过，已保存")
+    return 0
+
+
+def cmd_add(args: argparse.Namespace) -> int:
+    if args.collection not in MODELS:
+        raise unknown_collection(args.collection)
+    doc = open_document(Path(args.data))
+    plain, nodes = read_records(Path(args.file))
+    splices, expected = plan_add(doc, args.collection, plain, nodes)
+    ids = "、".join(str(r.get("id")) for r in plain)
+    return save(doc, splices, expected, f"已在 {args.collection} 中添加 {len(plain)} 条记录：{ids}")
+
+
+def cmd_set(args: argparse.Namespace) -> int:
+    doc = open_document(Path(args.data))
+    coll, index = find_record(doc, args.id)
+    rid = doc.data[coll][index].get("id")
+    fields = [f for f in MODELS[coll].model_fields if f != "id"]
+    if args.field not in fields:
+        why = "编号是网页地址的一部分，发布后不能修改" if args.field == "id" else f"{coll} 没有这个字段"
+        line = record_node(doc, coll, index).start_mark.line + 1
+        raise DataError(
+            [Problem(doc.shown, line, str(rid), args.field, f"{why}；允许的字段：{'、'.join(fields)}")]
+        )
+    value = parse_value(coll, args.field, args.value)
+    splices, expected = plan_set(doc, coll, index, args.field, value)
+    return save(doc, splices, expected, f"已修改 {coll}/{rid} 的 {args.field}")
+
+
+def cmd_update(args: argparse.Namespace) -> int:
+    doc = open_document(Path(args.data))
+    ref = args.pilot if "/" in args.pilot else f"pilots/{args.pilot}"
+    coll, index = find_record(doc, ref)
+    if coll != "pilots":
+        raise EditError(f"进展只能添加到试点；“{args.pilot}”在 {coll} 中；允许：pilots 中的编号")
+    item: dict[str, Any] = {}
+    if args.date:
+        item["date"] = date_value(args.date.strip())
+    if args.period:
+        item["period"] = as_text(args.period)
+    item["text"] = as_text(args.text)
+    item["source"] = as_text(args.source)
+    quotes = [as_text(q) for q in args.quote]
+    item["quote"] = quotes[0] if len(quotes) == 1 else quotes
+    splices, expected = plan_update(doc, index, item)
+    return save(doc, splices, expected, f"已为 pilots/{doc.data['pilots'][index].get('id')} 添加一条进展")
+
+
+def cmd_new_id(args: argparse.Namespace) -> int:
+    name = args.name.strip()
+    if not name:
+        raise EditError("名称不能为空；允许：记录的中文名称，如 临淄区河长制改革试点")
+    if args.collection not in MODELS:
+        raise unknown_collection(args.collection)
+    doc = open_document(Path(args.data))
+    records = [r for r in doc.data.get(args.collection) or [] if isinstance(r, dict)]
+    naming = REGISTRY[args.collection]
+    same = [r.get("id") for r in records if naming.name_in(r) == name]
+    if same:
+        raise EditError(f"{args.collection} 中已有名为“{name}”的记录：{same[0]}；请直接修改它，不要重复添加")
+    print(propose_id(name, {r["id"] for r in records if isinstance(r.get("id"), str)}))
+    return 0
+
+
+def run_edit(command: Command, args: argparse.Namespace) -> int:
+    """Run an editor command; every refusal is a message and exit 1 (130 when interrupted)."""
+    try:
+        return command(args)
+    except DataError as exc:
+        print(exc.report(), file=sys.stderr)
+    except EditError as exc:
+        print(exc, file=sys.stderr)
+        # new-id writes nothing, so there is nothing to reassure about
+        if UNCHANGED not in str(exc) and args.cmd != "new-id":
+            print(f"{UNCHANGED}。", file=sys.stderr)
+    except OSError as exc:
+        where = exc.filename or args.data
+        print(f"{where}: 无法读写：{exc.strerror or exc}；{UNCHANGED}。", file=sys.stderr)
+    except KeyboardInterrupt:
+        print(f"已中断；{UNCHANGED}。", file=sys.stderr)
+        return 130
+    return 1

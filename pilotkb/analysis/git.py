@@ -11,6 +11,8 @@ import subprocess
 from dataclasses import dataclass
 from pathlib import Path
 
+from pilotkb.files import MAX_INPUT_BYTES
+
 _NULL_OID = re.compile(r"^0+$")
 
 
@@ -55,6 +57,8 @@ class BlobReader:
         if len(header) != 3:
             raise GitError(f"无法读取 {oid}")
         size = int(header[2])
+        if size > MAX_INPUT_BYTES:  # an old version larger than any input we would read
+            raise GitError(f"{oid} 超过 {MAX_INPUT_BYTES // (1024 * 1024)} MB")
         data = self.proc.stdout.read(size)
         self.proc.stdout.read(1)  # the newline after each object
         return data
@@ -91,36 +95,55 @@ class FileCommit:
 
 def file_log(cwd: Path, name: str, max_commits: int) -> list[FileCommit]:
     """The last ``max_commits`` commits (merges left out, newest first) that changed file
-    ``name`` of folder ``cwd``; raises ``GitError``."""
+    ``name`` of folder ``cwd``; raises ``GitError``, also when git's output cannot be read."""
     log = git(
         cwd,
         "log",
+        "-z",
         "--no-merges",
         "--no-renames",
         "--raw",
         "--no-abbrev",
         f"-n{max_commits}",
-        "--format=%x1e%H%x1f%cI%x1f%s",
+        "--format=%H%x00%cI%x00%s",
         "--",
         name,
     )
     return parse_file_log(log)
 
 
+_SHA = re.compile(r"[0-9a-f]{40}(?:[0-9a-f]{24})?")  # SHA-1 or SHA-256
+_DATE = re.compile(r"\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d(?:Z|[+-]\d\d:\d\d)")
+
+
 def parse_file_log(log: str) -> list[FileCommit]:
-    """The commits of ``git log --raw --format=%x1e%H%x1f%cI%x1f%s`` for one file."""
-    commits = []
-    for block in log.split("\x1e")[1:]:
-        head, _, rest = block.partition("\n")
-        sha, date, subject = head.split("\x1f", 2)
+    """The commits of ``git log -z --raw --format=%H%x00%cI%x00%s`` for one file.
+
+    Fields are separated by NUL, which git cannot put in a subject (any other separator, such
+    as U+001E, can be typed into a commit message). Each commit is ``sha NUL date NUL subject
+    NUL`` followed by its raw lines, each ``\n:modes blobs status NUL path NUL``. Anything else
+    raises ``GitError``: an unreadable history is reported, never guessed at.
+    """
+    tokens = log.split("\0")
+    if tokens and tokens[-1] in ("", "\n"):
+        tokens.pop()
+    commits: list[FileCommit] = []
+    i = 0
+    while i < len(tokens):
+        head = tokens[i : i + 3]
+        if len(head) < 3 or not _SHA.fullmatch(head[0].lstrip("\n")) or not _DATE.fullmatch(head[1]):
+            raise GitError(f"无法解析 git log 的输出（第 {len(commits) + 1} 个提交）")
+        sha, date, subject = head[0].lstrip("\n"), head[1], head[2]
+        i += 3
         old = new = None
-        for line in rest.splitlines():
-            if line.startswith(":"):
-                meta = line.split("\t", 1)[0].split()
-                old, new = meta[2], meta[3]
-        if new is None:
-            continue  # e.g. a mode-only change that --raw did not list
-        commits.append(FileCommit(sha, date, subject, _blob(old), _blob(new)))
+        while i < len(tokens) and tokens[i].startswith("\n:"):
+            meta = tokens[i][2:].split()
+            if len(meta) < 4 or i + 1 >= len(tokens):
+                raise GitError(f"无法解析 git log 的输出（提交 {sha[:7]}）")
+            old, new = meta[2], meta[3]
+            i += 2  # the raw line and its path
+        if new is not None:  # else e.g. a change git's --raw did not list
+            commits.append(FileCommit(sha, date, subject, _blob(old), _blob(new)))
     return commits
 
 

@@ -48,17 +48,29 @@ def read_history(path: Path | str, max_commits: int) -> History:
             return History(message=f"没有读取修改记录：{path.name} 还没有提交到 git。")
         commits = file_log(where, path.name, max_commits)
     except GitError as exc:
-        return History(message=f"没有读取修改记录：git 出错（{exc}）。")
+        return unavailable(f"git 出错（{exc}）")
     if not commits:
         return History(message=f"没有读取修改记录：{path.name} 还没有提交到 git。")
-    blobs = BlobReader(where)
+    try:
+        blobs = BlobReader(where)
+    except OSError as exc:
+        return unavailable(f"无法启动 git（{exc}）")
     try:
         changes = _diff_commits(commits, blobs)
-    except GitError as exc:
-        return History(message=f"没有读取修改记录：git 出错（{exc}）。")
+    # The history is a view of the past, not the data: whatever git or an old version of the
+    # file holds, the build goes on and says the history is unavailable.
+    except Exception as exc:  # noqa: BLE001
+        return unavailable(
+            f"{type(exc).__name__}: {exc}" if not isinstance(exc, GitError) else f"git 出错（{exc}）"
+        )
     finally:
         blobs.close()
     return History(changes=changes, commits=len(commits), head_date=commits[0].date)
+
+
+def unavailable(why: str) -> History:
+    """An empty history whose message the pages and the build log show."""
+    return History(message=f"修改记录暂不可用：{why}。")
 
 
 def _diff_commits(commits: list[FileCommit], blobs: BlobReader) -> list[Change]:

@@ -4,7 +4,9 @@ from __future__ import annotations
 
 import pytest
 
-from pilotkb.analysis.git import GitError, file_log, git, head_commit
+from pilotkb.analysis import history as history_module
+from pilotkb.analysis.git import GitError, file_log, git, head_commit, parse_file_log
+from pilotkb.analysis.history import read_history
 
 from ..gitrepo import Repo
 
@@ -53,3 +55,57 @@ def test_a_failing_git_command_raises_its_first_line(tmp_path):
     r = Repo(tmp_path / "repo")
     with pytest.raises(GitError, match="^fatal: Needed a single revision$"):
         git(r.root, "rev-parse", "--verify", "HEAD")
+
+
+# --- git's output read with separators git cannot put in a field (issue 16) ---------------
+
+HOSTILE_SUBJECTS = [
+    "x\x1ey",  # the record separator the parser once split on
+    "x\x1fy",  # the unit separator
+    "制表\t符",
+    ":100644 100644 abc def M",  # looks like a raw line
+    "<img src=x onerror=alert(1)>",
+]
+
+
+@pytest.mark.parametrize("subject", HOSTILE_SUBJECTS, ids=["RS", "US", "tab", "raw-line", "markup"])
+def test_any_subject_is_read_back_as_typed(tmp_path, subject):
+    r = Repo(tmp_path / "repo")
+    r.commit("初始", "2024-01-01T00:00:00+08:00")
+    r.commit(subject, "2024-02-01T00:00:00+08:00", ("    name: 临淄区\n", "    name: 临淄\n"))
+    log = file_log(r.data, "pilots.yaml", 10)
+    assert [c.subject for c in log] == [subject, "初始"]
+
+
+def test_a_subject_with_a_body_keeps_its_first_line(tmp_path):
+    r = Repo(tmp_path / "repo")
+    r.commit("标题\n\n正文第一行\n第二行", "2024-01-01T00:00:00+08:00")
+    assert [c.subject for c in file_log(r.data, "pilots.yaml", 10)] == ["标题"]
+
+
+@pytest.mark.parametrize(
+    "output",
+    [
+        "not a sha\0" + "2024-01-01T00:00:00+08:00\0x\0",
+        "a" * 40 + "\0yesterday\0x\0",
+        "a" * 40 + "\0" + "2024-01-01T00:00:00+08:00\0x\0\n:100644\0",
+        "a" * 40 + "\0",
+    ],
+    ids=["sha", "date", "raw", "truncated"],
+)
+def test_unreadable_output_is_an_error_not_a_guess(output):
+    with pytest.raises(GitError, match="无法解析 git log 的输出"):
+        parse_file_log(output)
+
+
+def test_an_unreadable_history_is_reported_and_the_build_goes_on(tmp_path, monkeypatch):
+    r = Repo(tmp_path / "repo")
+    r.commit("初始", "2024-01-01T00:00:00+08:00")
+
+    def broken(*args, **kwargs):
+        raise GitError("无法解析 git log 的输出（第 1 个提交）")
+
+    monkeypatch.setattr(history_module, "file_log", broken)
+    hist = read_history(r.path, 10)
+    assert not hist.changes
+    assert hist.message.startswith("修改记录暂不可用：")

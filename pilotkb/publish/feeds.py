@@ -29,6 +29,7 @@ from __future__ import annotations
 
 import datetime as _dt
 import heapq
+import html
 import posixpath
 import re
 import uuid
@@ -98,6 +99,11 @@ class FeedLink:
 
 def _clean(text: Any) -> str:
     return _NOT_XML.sub("", str(text))
+
+
+def _html_text(text: Any) -> str:
+    """Text for an element a reader renders as HTML: every markup character an entity."""
+    return html.escape(_clean(text), quote=True)
 
 
 def _record_name(cat: Catalog, coll: str, rid: str) -> str | None:
@@ -250,10 +256,13 @@ def _render_feed(
     feed: Feed, fmt: str, site_url: str | None, directory_urls: bool, updated: _dt.datetime
 ) -> bytes:
     path = f"feeds/{feed.name}.{fmt}.xml"
+    # RSS readers render <title> and <description> as HTML (the RSS Best Practices Profile), so
+    # their text is escaped for HTML here and again for XML by feedgen. Atom's are typed text.
+    text = _clean if fmt == "atom" else _html_text
     fg = FeedGenerator()
     fg.id(stable_id(f"feed:{feed.name}"))
-    fg.title(_clean(feed.title))
-    fg.description(_clean(feed.title))
+    fg.title(text(feed.title))
+    fg.description(text(feed.title))
     fg.language("zh-CN")
     self_href = site_url.rstrip("/") + "/" + path if site_url else posixpath.basename(path)
     fg.link(href=self_href, rel="self", type=ATOM if fmt == "atom" else RSS)
@@ -266,8 +275,8 @@ def _render_feed(
         fe = fg.add_entry(order="append")
         fe.id(e.id)
         fe.guid(e.id, permalink=False)
-        fe.title(_clean(e.title))
-        fe.summary(_clean(e.summary))
+        fe.title(text(e.title))
+        fe.summary(text(e.summary))
         fe.updated(e.when)
         fe.published(e.when)
         if e.to is not None:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import html
 from urllib.parse import urldefrag, urljoin
 
 import feedparser
@@ -144,8 +145,11 @@ def test_data_text_is_escaped(tmp_path):
         tree = etree.fromstring(body)
         assert not tree.xpath("//*[local-name()='script' or local-name()='b' or local-name()='img']"), path
         parsed(body)
-    titles = {e.title for e in parsed(out["feeds/changes.rss.xml"]).entries}
-    assert names <= titles  # exactly the data text, back from the XML
+    atom_titles = {e.title for e in parsed(out["feeds/changes.atom.xml"]).entries}
+    assert names <= atom_titles  # exactly the data text, back from the XML
+    # RSS titles are HTML to a reader: the markup arrives escaped, and shows as the data text
+    rss = parsed(out["feeds/changes.rss.xml"]).entries
+    assert names <= {html.unescape(e.title) for e in rss}
 
 
 def test_feed_links_for_autodiscovery(repo):
@@ -166,3 +170,40 @@ def test_feed_links_for_autodiscovery(repo):
     tags = str(feed_link_tags(feed_links("index.md", cat, None, site_name='<b>"库')))
     assert "<b>" not in tags and "&lt;b&gt;&#34;库" in tags
     assert tags.count('rel="alternate feed"') == 2
+
+
+HOSTILE = "<img src=x onerror=alert()>"
+
+
+def _rss_texts(body: bytes) -> list[str]:
+    """The text of every element an RSS reader renders as HTML (after XML decoding)."""
+    tree = etree.fromstring(body)
+    return [el.text or "" for el in tree.iter("title", "description")]
+
+
+def test_rss_text_is_escaped_for_html_as_readers_render_it(tmp_path):
+    """RSS readers render <title> and <description> as HTML: markup in a commit subject, a field
+    or an area name must reach them as text (escaped for HTML, then for XML)."""
+    r = Repo(tmp_path / "r")
+    r.commit("初始", "2024-01-10T10:00:00+08:00")
+    r.commit(
+        f"提交说明 {HOSTILE}",
+        "2024-02-01T09:30:00+08:00",
+        ("    name: 临淄区\n", f'    name: "临淄区{HOSTILE}"\n'),
+        ("    status: 推进中\n", "    status: 已完成销号\n"),
+    )
+    out = feeds(load_catalog(r.path), read_history(r.path, 10), SITE, True)
+    rss = {path: body for path, body in out.items() if path.endswith(".rss.xml")}
+    assert len(rss) >= 5
+    seen = 0
+    for path, body in rss.items():
+        for text in _rss_texts(body):
+            assert "<" not in text and ">" not in text, (path, text)
+            if "onerror" in text:
+                seen += 1
+                assert HOSTILE in html.unescape(text), (path, text)
+    assert seen >= 3  # the subject, the area's name, the record's changed field
+    # Atom text stays plain text: the reader shows exactly the data
+    atom = etree.fromstring(out["feeds/changes.atom.xml"])
+    ns = {"a": "http://www.w3.org/2005/Atom"}
+    assert any(HOSTILE in (t.text or "") for t in atom.iterfind(".//a:entry/a:summary", ns))

@@ -22,8 +22,11 @@ from pathlib import Path
 
 from pilotkb.errors import DataError, Problem
 
-# Far above any real catalogue (10,000 pilots are 14 MB); the setting max_input_mb changes it.
-MAX_INPUT_BYTES = 256 * 1024 * 1024
+# Far above any real catalogue (10,000 pilots are 14 MB); the environment variable
+# KB_MAX_INPUT_MB (docs/guide/settings.md) changes it for the build and the kb commands alike.
+MAX_INPUT_MB = 256
+MAX_INPUT_BYTES = MAX_INPUT_MB * 1024 * 1024
+LIMIT_VARIABLE = "KB_MAX_INPUT_MB"
 
 _KINDS = {
     stat.S_ISDIR: "目录",
@@ -42,11 +45,28 @@ def _refuse(shown: str, message: str) -> DataError:
     return DataError([Problem(shown, 1, "(文件)", "(全部)", message)])
 
 
-def read_input(path: str | Path, shown: str | None = None, limit: int = MAX_INPUT_BYTES) -> bytes:
+def input_limit() -> int:
+    """The most bytes an input file may have: KB_MAX_INPUT_MB, else ``MAX_INPUT_MB``."""
+    raw = os.environ.get(LIMIT_VARIABLE, "").strip()
+    if not raw:
+        return MAX_INPUT_BYTES
+    if not raw.isdigit() or int(raw) < 1:
+        raise DataError(
+            [
+                Problem(
+                    f"${LIMIT_VARIABLE}", 1, "(环境变量)", LIMIT_VARIABLE, f"应为正整数（MB），实际是 {raw!r}"
+                )
+            ]
+        )
+    return int(raw) * 1024 * 1024
+
+
+def read_input(path: str | Path, shown: str | None = None, limit: int | None = None) -> bytes:
     """The bytes of a regular file, or ``DataError`` saying why not (missing, not a regular
     file, larger than ``limit``, unreadable). Never blocks on a FIFO, never reads past ``limit``."""
     path = Path(path)
     shown = shown or str(path)
+    limit = input_limit() if limit is None else limit
     try:
         # O_NONBLOCK: opening a FIFO without a writer returns at once instead of waiting
         fd = os.open(path, os.O_RDONLY | os.O_NONBLOCK | getattr(os, "O_CLOEXEC", 0))
@@ -54,16 +74,18 @@ def read_input(path: str | Path, shown: str | None = None, limit: int = MAX_INPU
         raise _refuse(shown, "文件不存在") from None
     except OSError as exc:
         raise _refuse(shown, f"无法读取（{exc.strerror}）；允许：可读的普通文本文件") from None
+    mode = os.fstat(fd).st_mode
+    if not stat.S_ISREG(mode):
+        os.close(fd)
+        raise _refuse(shown, f"不是普通文件，而是{_kind(mode)}；允许：普通文本文件")
+    os.set_blocking(fd, True)
     with os.fdopen(fd, "rb") as fh:
-        mode = os.fstat(fd).st_mode
-        if not stat.S_ISREG(mode):
-            raise _refuse(shown, f"不是普通文件，而是{_kind(mode)}；允许：普通文本文件")
-        os.set_blocking(fd, True)
         data = fh.read(limit + 1)
     if len(data) > limit:
         raise _refuse(
             shown,
-            f"文件超过 {limit // (1024 * 1024)} MB，未读取；允许：不超过设置 max_input_mb 的文本文件",
+            f"文件超过 {limit // (1024 * 1024)} MB，未读取；允许：不超过 {limit // (1024 * 1024)} MB 的文本文件"
+            f"（上限由环境变量 {LIMIT_VARIABLE} 设置）",
         )
     return data
 

@@ -16,6 +16,7 @@ from typing import Any
 
 from pilotkb.data.load import collapse_space, load
 from pilotkb.data.registry import REGISTRY, cited_parts
+from pilotkb.files import read_input
 
 # Sentence ends: full-width and ASCII full stops, question and exclamation marks, semicolons.
 _TERMINATORS = frozenset("。！？；?!;")
@@ -213,7 +214,7 @@ def source_text(data: Mapping[str, Any], data_path: Path, source_id: str) -> str
             file = src.get("file")
             if not isinstance(file, str):
                 raise ValueError(f"source {source_id!r} has no text file")
-            return (data_path.parent / file).read_text(encoding="utf-8")
+            return read_input(data_path.parent / file, file).decode("utf-8-sig")
     raise KeyError(f"no source {source_id!r} in {data_path}")
 
 

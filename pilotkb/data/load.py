@@ -19,6 +19,7 @@ from typing import Any
 import yaml
 
 from pilotkb.errors import DataError, Problem
+from pilotkb.files import read_input
 
 DataPath = tuple[str | int, ...]
 
@@ -53,6 +54,23 @@ def plain_scalar(tag: str, text: str) -> Any:
 def compose_yaml(text: str) -> yaml.Node | None:
     """The node tree of a YAML text (with marks), read with the package's loader."""
     return yaml.compose(text, Loader=YAML_LOADER)
+
+
+def marker_lines(text: str) -> dict[str, list[int]]:
+    """The lines (1-based) of YAML's anchors (&), aliases (*) and tags (!) in ``text``: what
+    the data file refuses. Only scanned when one of their characters occurs at all."""
+    found: dict[str, list[int]] = {"anchor": [], "alias": [], "tag": []}
+    if not any(ch in text for ch in "&*!"):
+        return found
+    kinds = {yaml.AnchorToken: "anchor", yaml.AliasToken: "alias", yaml.TagToken: "tag"}
+    try:
+        for token in yaml.scan(text, Loader=YAML_LOADER):
+            kind = kinds.get(type(token))
+            if kind:
+                found[kind].append(token.start_mark.line + 1)
+    except yaml.YAMLError:
+        pass  # a syntax error is reported by the composer, at its own line
+    return found
 
 
 def parse_yaml(text: str | bytes) -> Any:
@@ -94,7 +112,11 @@ def display_name(path: Path) -> str:
 
 
 def read_text(path: Path, shown: str) -> str:
-    raw = path.read_bytes()
+    """The data file's text: a regular file of at most the input limit, UTF-8 (BOM allowed)."""
+    return decode_text(read_input(path, shown), shown)
+
+
+def decode_text(raw: bytes, shown: str) -> str:
     try:
         text = raw.decode("utf-8-sig")
     except UnicodeDecodeError as exc:
@@ -130,8 +152,6 @@ def load(path: Path | str) -> Located:
     """Load the data file, or raise ``DataError`` listing every problem of its form."""
     path = Path(path)
     shown = display_name(path)
-    if not path.exists():
-        raise DataError([Problem(shown, 1, "(文件)", "(全部)", "文件不存在")])
     return loads(read_text(path, shown), shown)
 
 
@@ -171,7 +191,12 @@ def loads(text: str, shown: str = "<string>") -> Located:
         )
     builder = _Builder()
     data = builder.build(node, ())
+    for line in marker_lines(text)["anchor"]:
+        builder.problem_at(line, ANCHOR_MESSAGE)
     return Located(data, builder.lines, shown, builder.problems)
+
+
+ANCHOR_MESSAGE = "不允许使用锚点和别名（& 与 *），以免被用来成倍膨胀数据；允许：把内容直接写出"
 
 
 class _Builder:
@@ -186,11 +211,17 @@ class _Builder:
             return  # one report per line for the same mistake (e.g. many aliases on a line)
         self.problems.append((path, line, message))
 
+    def problem_at(self, line: int, message: str) -> None:
+        """A problem known by its line only: reported at the deepest value on that line."""
+        paths = [path for path, at in self.lines.items() if at == line]
+        path = max(paths, key=len) if paths else ()
+        if any(p_line == line and msg == message for _, p_line, msg in self.problems):
+            return
+        self.problems.append((path, line, message))
+
     def build(self, node: yaml.Node, path: DataPath) -> Any:
         if id(node) in self.seen:
-            self.problem(
-                node, path, "不允许使用锚点和别名（& 与 *），以免被用来成倍膨胀数据；允许：把内容直接写出"
-            )
+            self.problem(node, path, ANCHOR_MESSAGE)
             return None
         self.seen.add(id(node))
         self.lines.setdefault(path, node.start_mark.line + 1)

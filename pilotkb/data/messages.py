@@ -44,6 +44,10 @@ PYDANTIC_MESSAGES: dict[str, Callable[[Any, DataPath], str]] = {
     "int*": lambda e, p: f"应为数字，实际是“{e.get('input')}”；允许：如 4.48（约数请只写在 value 中）",
     "too_short": lambda e, p: "不能为空；允许：至少一项内容",
     "string_too_short": lambda e, p: "不能为空；允许：至少一项内容",
+    "string_too_long": lambda e, p: (
+        f"文字过长（{len(str(e.get('input', '')))} 字）；允许：不超过 "
+        f"{(e.get('ctx') or {}).get('max_length')} 字（长文放在来源原文文件里，这里只摘所依据的句子）"
+    ),
     "value_error": lambda e, p: str((e.get("ctx") or {}).get("error", e["msg"])),
 }
 

@@ -197,8 +197,15 @@ class EventKind(StrEnum):
 # --- records -----------------------------------------------------------------------
 
 
+# The longest text one field may hold (the longest real one is 296 characters): a guard against
+# a pasted document or a runaway value, documented in the editing guide and the JSON Schema.
+MAX_TEXT_CHARS = 5000
+
+
 class _Model(BaseModel):
-    model_config = ConfigDict(extra="forbid", use_enum_values=False, frozen=False)
+    model_config = ConfigDict(
+        extra="forbid", use_enum_values=False, frozen=False, str_max_length=MAX_TEXT_CHARS
+    )
 
 
 class Cited(_Model):

@@ -22,6 +22,7 @@ from pilotkb.data.messages import dangling_reference, kind_of, pydantic_message
 from pilotkb.data.model import DATE_RE
 from pilotkb.data.registry import FILE_ORDER, REGISTRY, DataFile, cited_parts
 from pilotkb.errors import DataError, Problem
+from pilotkb.files import read_input
 
 NUMBER_RE = re.compile(r"\d+(?:\.\d+)?")
 _DATE_FIELDS = {"date", "approved", "deadline", "as_of", "reported"}
@@ -58,9 +59,9 @@ def _valid_quickly(path: Path) -> Catalog | None:
     messages are the detailed path's own.
     """
     try:
-        data = fastload.read(path.read_bytes().decode("utf-8-sig"))
-    except (OSError, UnicodeDecodeError):
-        return None
+        data = fastload.read(read_input(path).decode("utf-8-sig"))
+    except (DataError, UnicodeDecodeError):
+        return None  # the detailed path says what is wrong
     if not isinstance(data, dict):
         return None
     run = ValidationRun(Located(data, {}, display_name(path)), path)
@@ -242,11 +243,13 @@ def check_source_files(run: ValidationRun) -> Iterator[Problem]:
         target = (folder / pure).resolve()
         if not target.is_relative_to(folder):
             yield run.problem(where, f"文件“{file}”指向数据目录之外；允许：数据文件所在目录下的文件")
-        elif not target.is_file():
+        elif not target.exists():
             yield run.problem(where, f"找不到原文文件 {file}；允许：相对于 data/ 的文件路径")
         else:
             try:
-                run.texts[sid] = SourceText(collapse_space(target.read_bytes().decode("utf-8-sig")))
+                run.texts[sid] = SourceText(collapse_space(read_input(target, file).decode("utf-8-sig")))
+            except DataError as exc:
+                yield run.problem(where, f"原文文件 {file}：{exc.problems[0].message}")
             except UnicodeDecodeError as exc:
                 yield run.problem(
                     where,

@@ -174,7 +174,13 @@ def run_edit(command: Command, args: argparse.Namespace) -> int:
             print(f"{UNCHANGED}。", file=sys.stderr)
     except OSError as exc:
         where = exc.filename or args.data
-        print(f"{where}: 无法读写：{exc.strerror or exc}；{UNCHANGED}。", file=sys.stderr)
+        if Path(where).is_dir():  # the temporary file could not be made: the folder is the problem
+            print(
+                f"{where}: 无法在这个目录中写入（{os_error_text(exc)}）；请让该目录可写；{UNCHANGED}。",
+                file=sys.stderr,
+            )
+        else:
+            print(f"{where}: 无法读写：{exc.strerror or exc}；{UNCHANGED}。", file=sys.stderr)
     except KeyboardInterrupt:
         print(f"已中断；{UNCHANGED}。", file=sys.stderr)
         return 130

@@ -15,7 +15,7 @@ from typing import Any
 
 import yaml
 
-from pilotkb.data.load import display_name, loads, read_text
+from pilotkb.data.load import decode_text, display_name, loads
 from pilotkb.data.registry import MODELS
 from pilotkb.editing.refusal import EditError
 from pilotkb.editing.splice import (
@@ -27,13 +27,14 @@ from pilotkb.editing.splice import (
     key_pair,
     key_region,
     mapping_pairs,
-    read_rendered,
     record_node,
     render_lines,
     round_trip_yaml,
     unknown_collection,
 )
+from pilotkb.editing.values import as_read
 from pilotkb.errors import DataError, Problem
+from pilotkb.files import read_input
 
 Plan = tuple[list[Splice], dict[str, Any]]
 
@@ -43,9 +44,10 @@ Plan = tuple[list[Splice], dict[str, Any]]
 def read_records(file: Path) -> tuple[list[Any], list[Any]]:
     """FILE's records as plain data (checked like the data file) and as round-trip nodes."""
     shown = display_name(file)
-    if not file.is_file():
+    if not file.exists() and not file.is_symlink():
         raise EditError(f"{shown}: 文件不存在或不是文件；允许：写有记录列表的 YAML 文件路径")
-    located = loads(read_text(file, shown), shown)
+    text = decode_text(read_input(file, shown), shown)
+    located = loads(text, shown)
     if located.problems:
         raise DataError([Problem(shown, line, "(文件)", "YAML", msg) for _, line, msg in located.problems])
     if not isinstance(located.data, list):
@@ -63,7 +65,7 @@ def read_records(file: Path) -> tuple[list[Any], list[Any]]:
         raise EditError(f"{shown}: 没有记录；允许：至少一条以“- ”开头的记录")
     with warnings.catch_warnings():
         warnings.simplefilter("ignore")
-        nodes = round_trip_yaml().load(file.read_bytes().decode("utf-8-sig"))
+        nodes = round_trip_yaml().load(text)
     return located.data, list(nodes)
 
 
@@ -179,7 +181,9 @@ def plan_set(doc: YamlDocument, coll: str, index: int, field: str, value: Any) -
         return [Splice(region[0], region[1], [])], expected
     column = region[2] if region else rec.start_mark.column
     lines = render_lines(field, value, column)
-    target[field] = read_rendered(lines, column, field)  # dict equality ignores the key's position
+    # what was typed, not what was written: the read-back check then catches a value that
+    # YAML would store differently (dict equality ignores the key's position)
+    target[field] = as_read(value)
     if region is None:
         at = field_insert_at(doc, coll, rec, field)
         return [Splice(at, at, lines)], expected
@@ -202,5 +206,5 @@ def plan_update(doc: YamlDocument, index: int, item: dict[str, Any]) -> Plan:
     lines = render_lines("updates", [item], column, body_only=True)
     at = end_after(doc, seq.value[-1])
     expected = copy.deepcopy(doc.data)
-    expected["pilots"][index]["updates"].append(read_rendered(["updates:", *lines], 0, "updates")[0])
+    expected["pilots"][index]["updates"].append(as_read(item))
     return [Splice(at, at, lines)], expected

@@ -23,11 +23,11 @@ from typing import Any
 import yaml
 from ruamel.yaml import YAML
 
-from pilotkb.data.load import compose_yaml, display_name, loads, read_text
+from pilotkb.data.load import compose_yaml, decode_text, display_name, loads
 from pilotkb.data.registry import MODELS
 from pilotkb.editing.refusal import EditError
 from pilotkb.errors import DataError
-from pilotkb.files import write_atomic
+from pilotkb.files import read_input, write_atomic
 
 # --- rendering with ruamel.yaml ---------------------------------------------------
 
@@ -78,10 +78,10 @@ class YamlDocument:
 
 def open_document(path: Path) -> YamlDocument:
     shown = display_name(path)
-    if not path.is_file():
+    if not path.exists() and not path.is_symlink():
         raise EditError(f"{shown}: 数据文件不存在；允许：用 --data 指定数据文件，默认 data/pilots.yaml")
-    raw = path.read_bytes()
-    text = read_text(path, shown)
+    raw = read_input(path, shown)  # refuses a FIFO, a device or a folder, and caps the size
+    text = decode_text(raw, shown)
     located = loads(text, shown)
     if not isinstance(located.data, dict):
         raise EditError(f"{shown}:1: 文件顶层应为映射；请先运行 scripts/kb check 修正")
@@ -189,7 +189,7 @@ def commit(doc: YamlDocument, text: str, expected: dict[str, Any]) -> None:
             raise DataError(
                 [replace(p, file=doc.shown) if p.file == shown_tmp else p for p in exc.problems]
             ) from None
-        if doc.path.read_bytes() != doc.raw:
+        if read_input(doc.path, doc.shown) != doc.raw:
             raise EditError(f"{doc.shown}: 文件在修改期间被别的程序改动了，已放弃；请重新运行命令")
 
     write_atomic(doc.path, data, mode=doc.path.stat().st_mode & 0o7777, check=check)

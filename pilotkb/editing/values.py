@@ -9,6 +9,7 @@ wrong enumerated word is refused with the same message as in the data file.
 from __future__ import annotations
 
 import datetime as dt
+import re
 import types
 import typing
 import warnings
@@ -18,6 +19,7 @@ import yaml
 from pydantic import BeforeValidator
 from ruamel.yaml.scalarstring import DoubleQuotedScalarString
 
+from pilotkb.data.load import marker_lines
 from pilotkb.data.model import DATE_RE, PartialDate
 from pilotkb.data.registry import MODELS
 from pilotkb.editing.refusal import EditError
@@ -30,10 +32,38 @@ _YAML11_RESOLVER = yaml.resolver.Resolver()
 _DATE_VALIDATORS = tuple(m.func for m in typing.get_args(PartialDate)[1:] if isinstance(m, BeforeValidator))
 
 
+# Characters a plain or single-quoted scalar cannot carry as typed: YAML reads every line break
+# (LF, CR, NEL, LS, PS) in them as folding into a space, and control characters are not
+# printable. A double-quoted scalar writes them as escapes (\n, \N, \L, \P, \x..).
+_NEEDS_ESCAPES = re.compile("[\x00-\x08\x0a-\x1f\x7f-\x9f\u2028\u2029\ufeff\ufffe\uffff]")
+
+
 def as_text(value: str) -> str:
-    """A string that the data file's YAML 1.1 reader will read back as this string."""
+    """A string that the data file's YAML 1.1 reader will read back as exactly this string."""
     tag = _YAML11_RESOLVER.resolve(yaml.ScalarNode, value, (True, False))
-    return DoubleQuotedScalarString(value) if tag != "tag:yaml.org,2002:str" else value
+    if tag != "tag:yaml.org,2002:str" or _NEEDS_ESCAPES.search(value):
+        return DoubleQuotedScalarString(value)
+    return value
+
+
+def as_read(value: Any) -> Any:
+    """What the data file's reader will give for ``value`` once written: the value as typed,
+    in the reader's plain types (dates as the text they are written as)."""
+    if isinstance(value, bool) or value is None:
+        return value
+    if isinstance(value, dt.date):
+        return value.isoformat()
+    if isinstance(value, str):
+        return str(value)
+    if isinstance(value, int):
+        return int(value)
+    if isinstance(value, float):
+        return float(value)
+    if isinstance(value, list):
+        return [as_read(v) for v in value]
+    if isinstance(value, dict):
+        return {str(k): as_read(v) for k, v in value.items()}
+    return value
 
 
 def date_value(text: str) -> Any:
@@ -77,6 +107,13 @@ def parse_value(coll: str, field: str, raw: str) -> Any:
     if text in ("", "null", "~"):
         return None
     kind = field_kind(coll, field)
+    if kind != "text":
+        markers = [k for k, lines in marker_lines(raw).items() if lines]
+        if markers:
+            raise EditError(
+                f"值“{raw}”里有 YAML 的锚点、别名或标签（&、*、!），数据文件不允许使用；"
+                "允许：文字、数字、日期，或 [甲, 乙] 这样的列表"
+            )
     if kind == "text":
         return as_text(raw)
     if kind == "date":

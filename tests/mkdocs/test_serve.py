@@ -18,7 +18,7 @@ from pathlib import Path
 
 import pytest
 
-from .conftest import ENV, FIXTURES, build, make_project
+from ..conftest import ENV, FIXTURES, build, make_project
 
 GOOD = (FIXTURES / "golden" / "pilots.yaml").read_text(encoding="utf-8")
 # a status no one allows, written like markup: it must reach the page as text

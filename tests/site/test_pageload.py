@@ -9,7 +9,7 @@ import yaml
 
 from pilotkb.site import pageload
 
-from .conftest import ROOT
+from ..conftest import ROOT
 
 pytestmark = pytest.mark.browser
 

@@ -17,6 +17,7 @@ import logging
 from collections.abc import Iterable
 from typing import Any
 
+from mkdocs.commands import build as build_command
 from mkdocs.config.defaults import MkDocsConfig
 from mkdocs.structure.nav import Navigation
 from mkdocs.structure.pages import Page
@@ -59,8 +60,9 @@ def warn_unlisted(nav: Navigation, pages: Iterable[Page], config: MkDocsConfig) 
 
 
 def quiet_dirty_warning() -> None:
-    """Drop MkDocs' warning on --dirty builds (for the life of the process)."""
-    logging.getLogger("mkdocs.commands.build").addFilter(_not_dirty_warning)
+    """Drop MkDocs' warning on --dirty builds (for the life of the process). The logger is
+    named after the module (``properdocs.commands.build`` under ProperDocs)."""
+    logging.getLogger(build_command.__name__).addFilter(_not_dirty_warning)
 
 
 def _not_dirty_warning(record: logging.LogRecord) -> bool:

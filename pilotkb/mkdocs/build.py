@@ -54,6 +54,8 @@ T = TypeVar("T")
 
 
 class Build:
+    """Everything one build computes and keeps, from its configuration to its last file."""
+
     def __init__(self, config: MkDocsConfig, session: Session):
         self.config = config
         self.session = session
@@ -64,7 +66,7 @@ class Build:
         self.data_path = self.root / (data if isinstance(data, str) else Settings.data)  # watched
         self.error: str | None = None  # the messages, while serving bad settings or data
         self.settings = Settings()
-        self.catalog: Catalog | None = None
+        self._catalog: Catalog | None = None
         self.views: Views | None = None  # None: bad settings or data
         self.previous: Preview | None = session.take_previous()  # what the preview compares with
         self.history_key: str | None = None  # the commit the history was read at (preview)
@@ -82,6 +84,7 @@ class Build:
     # --- on_config: settings → catalogue → publication → views ---------------------------
 
     def start(self) -> Build:
+        """on_config: settings → catalogue → publication → views."""
         # A preview rebuild makes a whole new catalogue beside the previous one (millions of
         # objects); the cyclic collector would walk both several times while the reader waits
         # (about a second at 10,000 pilots). It is off until the rebuild is done (finish).
@@ -90,7 +93,7 @@ class Build:
             gc.disable()
         if self.read_settings() and self.read_catalogue():
             self.views = Views(
-                self.catalogue,
+                self.catalog,
                 self.settings,
                 self.config.use_directory_urls,
                 self.config.site_url,
@@ -110,15 +113,15 @@ class Build:
     def read_catalogue(self) -> bool:
         try:
             with self.times.time("load + validate"):
-                self.catalog = load_catalog(self.data_path)
+                self._catalog = load_catalog(self.data_path)
         except DataError as exc:
             return self.fail("数据校验未通过，构建已停止：\n" + exc.report())
         return True
 
     @property
-    def catalogue(self) -> Catalog:
-        assert self.catalog is not None, "read_catalogue first"
-        return self.catalog
+    def catalog(self) -> Catalog:
+        assert self._catalog is not None, "read_catalogue first"
+        return self._catalog
 
     def fail(self, message: str) -> bool:
         if not self.session.serving:
@@ -133,13 +136,13 @@ class Build:
         with self.times.time("history (git)"):
             history = self.read_history()
         if self.previous is not None:
-            return Publication(self.catalogue, self.settings, history=history)
+            return Publication(self.catalog, self.settings, history=history)
         self.parallel = workers.in_parallel(self.settings, self.session.serving)
         with self.times.time("exports (JSON, CSV, XLSX, SQLite …)"):
             if self.parallel and self.settings.exports:
                 self.open_data_later = True
-                return workers.open_data_elsewhere(self.catalogue, self.settings, history)
-            publication = Publication(self.catalogue, self.settings, history=history)
+                return workers.open_data_elsewhere(self.catalog, self.settings, history)
+            publication = Publication(self.catalog, self.settings, history=history)
             self.downloads = list(publication.downloads)
             return publication
 
@@ -150,22 +153,25 @@ class Build:
             kept = self.previous.history_for(self.history_key) if self.previous is not None else None
             if kept is not None:
                 return kept
-        return change_log(self.catalogue, self.settings)
+        return change_log(self.catalog, self.settings)
 
     # --- on_files: the page list, then the other files -----------------------------------
 
     def add_files(self, files: Files) -> Files:
+        """on_files: the page list, then the other files (or, on bad data while serving,
+        every page the error page)."""
         if self.views is None:
             return error_files(files, self.config, self.error or "", self.session.last_pages)
         if self.settings.search and self.previous is None:
             with self.times.time("search index"):
-                self.indexer = workers.start_index(self.catalogue, self.config, self.parallel)
+                self.indexer = workers.start_index(self.catalog, self.config, self.parallel)
         changed, affected = self.what_changed()
         remade = self.page_list(files, self.views, affected)
         self.add_data_files(files, self.views)
         if self.session.previewing:  # hand-written pages may show the catalogue's numbers
             files = Files(RemadeFile.like(f) if _hand_written_page(f) else f for f in files)
         self.log_pages(changed, remade)
+        self.previous = None  # its catalogue is let go before the pages are rendered
         self.files = files
         self.pages_started = time.perf_counter()
         return files
@@ -175,8 +181,8 @@ class Build:
         if self.previous is None:
             return set(), set()
         with self.times.time("preview: what changed"):
-            changed = self.previous.changed_records(self.catalogue)
-            return changed, self.previous.affected(changed, self.catalogue)
+            changed = self.previous.changed_records(self.catalog)
+            return changed, self.previous.affected(changed, self.catalog)
 
     def page_list(self, files: Files, views: Views, affected: set[RecordKey]) -> list[str]:
         """Each generated page as a MkDocs file with its page (the body made when written);
@@ -241,7 +247,7 @@ class Build:
             )
             more = " …" if len(remade) > 50 else ""
             log.info("pilotkb: preview pages remade: %s", " ".join(remade[:50]) + more)
-        log.info("pilotkb: generated %d pages from %s", len(self.pages), self.catalogue.path)
+        log.info("pilotkb: generated %d pages from %s", len(self.pages), self.catalog.path)
         assert self.views is not None
         if self.views.ctx.history.message:
             log.info("pilotkb: %s", self.views.ctx.history.message)  # once per build
@@ -291,7 +297,10 @@ class Build:
     # --- on_post_build: what is written after the pages -----------------------------------
 
     def finish(self) -> None:
+        """on_post_build: the preview's record of this build, the files made beside the
+        pages, the stage times; then the .gz copies of everything."""
         if self.views is not None:
+            self.time_pages()
             self.keep_for_preview()
             self.write_products()
             self.report()
@@ -299,16 +308,19 @@ class Build:
         if self.settings.precompress:  # once everything is written
             pageload.precompress(Path(self.config.site_dir))
 
-    def keep_for_preview(self) -> None:
+    def time_pages(self) -> None:
+        """The pages' time: since on_files, less what the search index took."""
         if self.pages_started is not None:
             index_part = self.times.seconds.get("search index", 0.0)
             self.times.add(
                 "pages (HTML, theme, write)", time.perf_counter() - self.pages_started - index_part
             )
+
+    def keep_for_preview(self) -> None:
         if self.session.previewing:
             assert self.views is not None
             self.session.previous = Preview(
-                self.catalogue,
+                self.catalog,
                 {uri: page.source for uri, page in self.pages.items()},
                 self.bodies,
                 history_key=self.history_key,
@@ -326,7 +338,7 @@ class Build:
             workers.write_open_data(downloads, Path(self.config.site_dir))
         if self.indexer is not None:
             with self.times.time("search index"):
-                _reported(lambda: workers.write_index(self.catalogue, self.config, self.indexer))
+                _reported(lambda: workers.write_index(self.catalog, self.config, self.indexer))
             self.indexer = None
 
     def report(self) -> None:

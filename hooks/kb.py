@@ -1,14 +1,14 @@
-"""MkDocs hooks: each event is handed to the package (pilotkb.mkdocs.adapter)."""
+"""MkDocs hooks: each event is handed to the package's build (pilotkb.mkdocs.events)."""
 
-from pilotkb.mkdocs import adapter as kb
+from pilotkb.mkdocs import events
 
-on_startup = kb.on_startup
-on_config = kb.on_config
-on_files = kb.on_files
-on_nav = kb.on_nav
-on_env = kb.on_env
-on_pre_page = kb.on_pre_page
-on_page_context = kb.on_page_context
-on_post_page = kb.on_post_page
-on_serve = kb.on_serve
-on_post_build = kb.on_post_build
+on_startup = events.on_startup
+on_config = events.on_config
+on_files = events.on_files
+on_nav = events.on_nav
+on_env = events.on_env
+on_page_content = events.on_page_content
+on_page_context = events.on_page_context
+on_post_page = events.on_post_page
+on_serve = events.on_serve
+on_post_build = events.on_post_build

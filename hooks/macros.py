@@ -1,7 +1,7 @@
 """mkdocs-macros module: the catalogue's numbers for hand-written pages."""
 
-from pilotkb.mkdocs import adapter as kb
+from pilotkb.mkdocs import events
 
 
 def define_env(env):
-    kb.define_env(env)
+    events.define_env(env)

@@ -1,0 +1,1 @@
+"""The MkDocs layer: the only package that imports MkDocs (see ARCHITECTURE.md)."""

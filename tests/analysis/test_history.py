@@ -191,9 +191,9 @@ def test_preview_remakes_the_changes_pages_that_show_an_edited_record(repo, tmp_
     """Under `make serve`, renaming a record remakes the 更新记录 pages listing it (or a
     record linked to it), with the new name; an edit to nothing they list remakes none."""
     from pilotkb import load_catalog
-    from pilotkb.mkdocs.adapter import _linked, _Preview
+    from pilotkb.mkdocs.preview import Preview, linked
     from pilotkb.settings import Settings
-    from pilotkb.site.views import Views
+    from pilotkb.site.views import Publication, Views
 
     r, _ = repo
     history = read_history(r.path, 100)
@@ -207,17 +207,18 @@ def test_preview_remakes_the_changes_pages_that_show_an_edited_record(repo, tmp_
     edited.write_text(text.replace("    name: 临淄区\n", "    name: 临淄区（改名）\n", 1), encoding="utf-8")
 
     def changes_pages(path: Path):
-        views = Views(load_catalog(path), Settings(page_size=2))
-        views.ctx.__dict__["history"] = history  # the same commits in both builds
+        catalog, settings = load_catalog(path), Settings(page_size=2)
+        # the same commits in both builds
+        views = Views(catalog, settings, publication=Publication(catalog, settings, history=history))
         return views.ctx.cat, {p.src_uri: p for p in views.pages() if p.kind == "changes"}
 
     old_cat, before = changes_pages(golden / "pilots.yaml")
     new_cat, after = changes_pages(edited)
     assert len(after) > 2
-    preview = _Preview(old_cat, before, {})
+    preview = Preview(old_cat, before, {})
     changed = preview.changed_records(new_cat)
     assert ("areas", "linzi") in changed
-    affected = changed | _linked(new_cat, changed) | _linked(old_cat, changed)
+    affected = changed | linked(new_cat, changed) | linked(old_cat, changed)
     remade = {uri for uri, page in after.items() if preview.remake(page, affected, {})}
     showing = {uri for uri, page in after.items() if "临淄区（改名）" in page.text()}
     assert showing and showing <= remade

@@ -1,7 +1,9 @@
 """Page families, one module each (after Material's ``blog/structure`` and Datasette's views).
 
-``Views`` is built once per MkDocs build; each family module has ``pages(ctx)`` (and
-``files(ctx)`` for non-page files). Adding a family is a module and a line in ``FAMILIES``.
+``Views`` is built once per MkDocs build, from the catalogue, the settings and what the build
+publishes beside the pages (``Publication``: history, release, downloads); each family module
+has ``pages(ctx)`` (and ``files(ctx)`` for non-page files). Adding a family is a module and a
+line in ``FAMILIES``.
 """
 
 from __future__ import annotations
@@ -27,7 +29,7 @@ from pilotkb.site.views import (
     records,
     stats,
 )
-from pilotkb.site.views.base import Context, GeneratedPage
+from pilotkb.site.views.base import Context, GeneratedPage, Publication
 
 FAMILIES = (
     records,
@@ -44,14 +46,19 @@ FAMILIES = (
 )
 FILE_FAMILIES = (listdata, stats, promotion, coverage, feeds)
 
-__all__ = ["FAMILIES", "GeneratedPage", "Views"]
+__all__ = ["FAMILIES", "GeneratedPage", "Publication", "Views"]
 
 
 class Views:
     def __init__(
-        self, catalog: Catalog, settings: Settings, directory_urls: bool = True, site_url: str | None = None
+        self,
+        catalog: Catalog,
+        settings: Settings,
+        directory_urls: bool = True,
+        site_url: str | None = None,
+        publication: Publication | None = None,
     ):
-        self.ctx = Context(catalog, settings, directory_urls, site_url)
+        self.ctx = Context(catalog, settings, directory_urls, site_url, publication)
 
     def pages(self) -> Iterator[GeneratedPage]:
         for family in FAMILIES:

@@ -30,7 +30,7 @@ class GeneratedPage:
     kind: str
     description: str = ""
     meta: dict[str, Any] = field(default_factory=dict)
-    # The records the page shows, for the preview's incremental rebuild (mkdocs_adapter):
+    # The records the page shows, for the preview's incremental rebuild (pilotkb.mkdocs.preview):
     # the page is made again only when one of them (or a record linked to them) changes.
     # None: the page is compared by its body instead.
     inputs: tuple[tuple[str, str], ...] | None = None
@@ -60,57 +60,118 @@ class GeneratedPage:
         return "\n".join(lines)
 
 
-class Context:
-    """One catalogue, its settings and URL style, and what several families compute."""
+def change_log(catalog: Catalog, settings: Settings) -> History:
+    """The data file's change log over its last ``history_commits`` commits (empty, with a
+    message, without git or with the setting at 0)."""
+    if settings.history_commits == 0:
+        return History(message="没有读取修改记录：设置 history_commits 为 0。")
+    return read_history(catalog.path, settings.history_commits)
+
+
+def release_of(catalog: Catalog, settings: Settings, history: History) -> Release:
+    """What every download and citation states: licence, data date, data version."""
+    date = settings.data_date
+    if date == "git":
+        date = history.head_date[:10] if history.head_date else None
+    return Release(settings.licence, date or None, data_version(catalog.path))
+
+
+def open_data(catalog: Catalog, exports: dict[str, bytes], release: Release) -> dict[str, bytes]:
+    """The workbook, database and data package (opendata.OPEN_DATA_PATHS)."""
+    r = release
+    return open_data_files(
+        catalog, exports, licence=r.licence, data_date=r.data_date, data_version=r.data_version
+    )
+
+
+class Publication:
+    """What a build publishes beside its pages, each part made once: the data file's change
+    log, the release every download and citation states, the downloads.
+
+    A build makes the parts in its own stages and hands them in (``pilotkb.mkdocs.build``:
+    the history kept from the previous preview, the open data made by a second process); a
+    part not handed in is made here when first read (``pilotkb.site.pages``, the tests).
+    """
 
     def __init__(
-        self, catalog: Catalog, settings: Settings, directory_urls: bool = True, site_url: str | None = None
+        self,
+        catalog: Catalog,
+        settings: Settings,
+        *,
+        history: History | None = None,
+        release: Release | None = None,
+        exports: dict[str, bytes] | None = None,
+        open_data: Callable[[], dict[str, bytes]] | None = None,
     ):
         self.cat = catalog
         self.settings = settings
-        self.directory_urls = directory_urls
-        self.site_url = site_url or None
-        self.renderer = Renderer(catalog, directory_urls)
-        self.render = self.renderer.render
-        self.href = self.renderer.href
+        self._history, self._release, self._exports = history, release, exports
+        self._open_data = open_data  # None: made in this process when the downloads are read
 
     @cached_property
     def history(self) -> History:
-        """The data file's change log, read once (empty, with a message, without git)."""
-        if self.settings.history_commits == 0:
-            return History(message="没有读取修改记录：设置 history_commits 为 0。")
-        return read_history(self.cat.path, self.settings.history_commits)
+        return self._history if self._history is not None else change_log(self.cat, self.settings)
 
     @cached_property
     def release(self) -> Release:
-        """What every download and citation states: licence, data date, data version."""
-        date = self.settings.data_date
-        if date == "git":
-            date = self.history.head_date[:10] if self.history.head_date else None
-        return Release(self.settings.licence, date or None, data_version(self.cat.path))
-
-    # A background.Job making open_data() in a second process, set by the adapter.
-    open_data_job: Any = None
+        return self._release or release_of(self.cat, self.settings, self.history)
 
     @cached_property
     def exports(self) -> dict[str, bytes]:
         """The JSON, CSV and schema downloads (empty when exports are off)."""
+        if self._exports is not None:
+            return self._exports
         return export_files(self.cat) if self.settings.exports else {}
-
-    def open_data(self) -> dict[str, bytes]:
-        """The workbook, database and data package (opendata.OPEN_DATA_PATHS)."""
-        r = self.release
-        return open_data_files(
-            self.cat, self.exports, licence=r.licence, data_date=r.data_date, data_version=r.data_version
-        )
 
     @cached_property
     def downloads(self) -> dict[str, bytes]:
         """The open-data files, keyed by their path in the site (empty when exports are off)."""
         if not self.settings.exports:
             return {}
-        made = self.open_data_job.result() if self.open_data_job is not None else self.open_data()
+        if self._open_data is not None:
+            made = self._open_data()
+        else:
+            made = open_data(self.cat, self.exports, self.release)
         return {**self.exports, **made}
+
+
+class Context:
+    """One catalogue, its settings and URL style, what the build publishes beside the pages
+    (``publication``), and what several families compute."""
+
+    def __init__(
+        self,
+        catalog: Catalog,
+        settings: Settings,
+        directory_urls: bool = True,
+        site_url: str | None = None,
+        publication: Publication | None = None,
+    ):
+        self.cat = catalog
+        self.settings = settings
+        self.directory_urls = directory_urls
+        self.site_url = site_url or None
+        self.publication = publication or Publication(catalog, settings)
+        self.renderer = Renderer(catalog, directory_urls)
+        self.render = self.renderer.render
+        self.href = self.renderer.href
+
+    # The families read the publication's parts as the context's.
+    @property
+    def history(self) -> History:
+        return self.publication.history
+
+    @property
+    def release(self) -> Release:
+        return self.publication.release
+
+    @property
+    def exports(self) -> dict[str, bytes]:
+        return self.publication.exports
+
+    @property
+    def downloads(self) -> dict[str, bytes]:
+        return self.publication.downloads
 
     @cached_property
     def facet_values(self) -> dict[str, list[Value]]:

@@ -6,10 +6,11 @@ import time
 
 import pytest
 import yaml
+from playwright.sync_api import expect
 
 from pilotkb.site import pageload
 
-from .conftest import ROOT
+from ..conftest import ROOT
 
 pytestmark = pytest.mark.browser
 
@@ -20,12 +21,19 @@ SCRIPT_DELAY_S = 0.4
 
 RECORD_SHIFTS = """
   window.__shifts = [];
-  new PerformanceObserver(list => {
-    for (const e of list.getEntries()) {
+  const record = entries => {
+    for (const e of entries) {
       if (!e.hadRecentInput) window.__shifts.push({value: e.value, nodes: e.sources.map(s =>
         s.node ? (s.node.nodeName + '.' + (s.node.className || '')) : '?')});
     }
-  }).observe({type: 'layout-shift', buffered: true});
+  };
+  window.__shiftObserver = new PerformanceObserver(list => record(list.getEntries()));
+  window.__shiftObserver.observe({type: 'layout-shift', buffered: true});
+  // Every shift of the frames painted so far: those the observer has not delivered yet too.
+  window.__allShifts = () => new Promise(done => requestAnimationFrame(() => requestAnimationFrame(() => {
+    record(window.__shiftObserver.takeRecords());
+    done(window.__shifts);
+  })));
 """
 
 
@@ -56,10 +64,10 @@ def phone(browser):
 
 
 def layout_shifts(page, url: str) -> list[dict]:
+    """The layout shifts once the page has loaded and painted two more frames."""
     page.goto(url)
     page.wait_for_load_state("networkidle")
-    page.wait_for_timeout(300)
-    return page.evaluate("window.__shifts")
+    return page.evaluate("window.__allShifts()")
 
 
 @pytest.mark.parametrize(
@@ -93,10 +101,15 @@ def test_charts_below_the_first_screen_are_laid_out_when_reached(phone, base):
     assert figures.nth(1).evaluate(style) == "visible"
     late = figures.nth(figures.count() - 1)
     assert late.evaluate(style) == "auto"
+    # false while the browser skips the chart's rendering (content-visibility: auto)
+    rendered = "el => el.checkVisibility({contentVisibilityAuto: true})"
+    svg = late.locator("svg")
+    assert not svg.evaluate(rendered)
     late.scroll_into_view_if_needed()
-    page.wait_for_timeout(200)
-    assert late.locator("svg").bounding_box()["height"] > 100
-    assert late.locator("figcaption").is_visible()
+    page.wait_for_function(
+        f"svg => ({rendered})(svg) && svg.getBoundingClientRect().height > 100", arg=svg.element_handle()
+    )
+    expect(late.locator("figcaption")).to_be_visible()
 
 
 @pytest.mark.parametrize("view", ["", f"pilots/{PILOTS[0]['id']}/", "changes/"])
@@ -106,13 +119,12 @@ def test_the_phone_menu_opens_with_every_section(phone, base, view):
     page.goto(f"{base}/{view}")
     page.wait_for_load_state("networkidle")
     page.click("label.md-header__button[for=__drawer]")
-    page.wait_for_timeout(600)
     drawer = page.locator(".md-sidebar--primary")
-    assert drawer.bounding_box()["height"] >= 800
     for section in ("试点一览", "统计", "关于"):
         item = page.locator(".md-nav--primary > .md-nav__list > .md-nav__item", has_text=section).first
-        assert item.is_visible(), section
+        expect(item).to_be_in_viewport(ratio=1)  # waits for the drawer to slide in
         assert item.bounding_box()["y"] < 800
+    assert drawer.bounding_box()["height"] >= 800
 
 
 def test_material_starts_on_the_first_scroll_and_works(phone, base):

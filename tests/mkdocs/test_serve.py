@@ -18,7 +18,7 @@ from pathlib import Path
 
 import pytest
 
-from .conftest import ENV, FIXTURES, build, make_project
+from ..conftest import ENV, FIXTURES, build, make_project
 
 GOOD = (FIXTURES / "golden" / "pilots.yaml").read_text(encoding="utf-8")
 # a status no one allows, written like markup: it must reach the page as text
@@ -121,6 +121,17 @@ CHANGED = ("old-industrial-city-transformation-zone", "老工业城市产业转�
 UNRELATED = "pilots/linzi-campus-football.md"
 
 
+def write_after(path: Path, text: str, moment: float) -> None:
+    """Write ``text`` to ``path`` with a modification time after ``moment`` (a coarse
+    file-system clock can stamp a write made just after it with the same time)."""
+    deadline = time.monotonic() + 10
+    path.write_text(text, encoding="utf-8")
+    while path.stat().st_mtime <= moment:
+        assert time.monotonic() < deadline, f"{path} kept a modification time at or before {moment}"
+        time.sleep(0.05)
+        path.write_text(text, encoding="utf-8")
+
+
 def page_only(body: str) -> str:
     """The served page without MkDocs' reload script (which carries the build's epoch)."""
     return body.split("livereload(")[0]
@@ -149,8 +160,8 @@ def test_preview_remakes_only_the_pages_an_edit_changes(tmp_path: Path):
     try:
         poll(base + f"pilots/{rid}/", lambda b: f'<h1 class="kb-title">{name}</h1>' in b)
         unrelated_before = page_only(fetch(base + UNRELATED.removesuffix(".md") + "/"))
-        time.sleep(1.1)  # a later modification time than the first build's files
-        data.write_text(text.replace(f"    name: {name}\n", f"    name: {new}\n", 1), encoding="utf-8")
+        built = time.time()  # the first build's files are older than this
+        write_after(data, text.replace(f"    name: {name}\n", f"    name: {new}\n", 1), built)
         poll(base + f"pilots/{rid}/", lambda b: f'<h1 class="kb-title">{new}</h1>' in b)
         poll(base + "browse/all/", lambda b: new in b)
         assert page_only(fetch(base + UNRELATED.removesuffix(".md") + "/")) == unrelated_before

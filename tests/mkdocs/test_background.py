@@ -11,7 +11,7 @@ import pytest
 from pilotkb import background
 from pilotkb.errors import DataError, Problem
 
-from .conftest import build, make_project
+from ..conftest import build, make_project
 
 pytestmark = pytest.mark.skipif(not background.available(), reason="no fork on this system")
 

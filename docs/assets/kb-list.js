@@ -12,7 +12,7 @@
   if (!head || !window.URLSearchParams || !window.fetch) return;
   var facetPage = head.getAttribute("data-kb-list") !== "all";
   var optionsNode = head.querySelector("script.kb-facet-options");
-  // Facet names, labels and values come from the page (pilotkb/facets.py), in display order.
+  // Facet names, labels and values come from the page (pilotkb/data/facets.py), in display order.
   var declared = optionsNode ? JSON.parse(optionsNode.textContent) : [];
   var FACETS = declared.map(function (f) { return f.name; });
   var LABELS = {};

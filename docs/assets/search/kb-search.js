@@ -1,4 +1,4 @@
-/* Site search over the static index in assets/search/index/ (see pilotkb/search.py).
+/* Site search over the static index in assets/search/index/ (see pilotkb/search/).
  *
  * A query is split like the pages were: CJK runs are segmented with the index's own
  * vocabulary (all terms starting with the rest of the query, else the longest term),
@@ -17,7 +17,7 @@
   for (var i = 0; i < DIGITS.length; i++) VAL[DIGITS[i]] = i;
   var RUN = /[\u3007\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff]+|[a-z0-9]+(?:\.[0-9]+)*/g;
   var PAGE = 10;
-  // The index format this script reads (pilotkb/search_format.py VERSION).
+  // The index format this script reads (pilotkb/search/format.py VERSION).
   var FORMAT = 2;
   function VersionError(message) { this.message = message; }
 
@@ -91,7 +91,7 @@
   }
 
   /* --- query ------------------------------------------------------------------- */
-  // As pilotkb/search.py fold(): quotation marks dropped, so “两权”抵押 reads 两权抵押.
+  // As pilotkb/search/segment.py fold(): quotation marks dropped, so “两权”抵押 reads 两权抵押.
   function normalize(s) { return s.normalize("NFKC").toLowerCase().replace(/[“”‘’「」『』"']/g, ""); }
 
   // One group per query word: the index terms it matches (the word itself, or the

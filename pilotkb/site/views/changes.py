@@ -112,7 +112,7 @@ def _groups(ctx: Context, chunk: list[Change]) -> list[Group]:
 
 def pages(ctx: Context) -> Iterator[GeneratedPage]:
     hist = ctx.history
-    # What the preview compares instead of the bodies (mkdocs_adapter._Preview): the
+    # What the preview compares instead of the bodies (pilotkb.mkdocs.preview.Preview): the
     # history read (a new commit remakes every page of the list) and the records shown.
     version = ("history", f"{hist.commits}:{hist.changes[0].sha if hist.changes else ''}:{len(hist.changes)}")
     for here, chunk, pager in ctx.chunks(URI, BASE, hist.changes):

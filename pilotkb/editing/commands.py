@@ -78,7 +78,8 @@ def run_maintenance(command: Command, args: argparse.Namespace) -> int:
         print(exc.report(), file=sys.stderr)
     except OSError as exc:
         name = str(exc.filename or getattr(args, "file", ""))
-        writing = name in {str(getattr(args, "out", None)), str(getattr(args, "codequality", None))}
+        targets = [Path(x) for x in (getattr(args, "out", None), getattr(args, "codequality", None)) if x]
+        writing = any(name in (str(x), str(x.parent)) for x in targets)  # the file, or its folder
         print(f"{name}: {'无法写入' if writing else '无法读取'}：{os_error_text(exc)}", file=sys.stderr)
     return 1
 

@@ -74,9 +74,10 @@ def test_help_examples_work(command: str, data: Path, capsys: pytest.CaptureFixt
 @pytest.mark.parametrize(
     ("args", "expected"),
     [
-        (["schema", "/nonexistent/dir/x.json"], "/nonexistent/dir/x.json: 无法写入：文件或目录不存在"),
-        (["check", "data"], "data: 无法读取：这是一个目录，不是文件"),
-        (["stats", "data"], "data: 无法读取：这是一个目录，不是文件"),
+        # the folder the editor must fix, not the file's temporary name
+        (["schema", "/nonexistent/dir/x.json"], "/nonexistent/dir: 无法写入：文件或目录不存在"),
+        (["check", "data"], "data:1: (文件): (全部): 不是普通文件，而是目录；允许：普通文本文件"),
+        (["stats", "data"], "data:1: (文件): (全部): 不是普通文件，而是目录；允许：普通文本文件"),
     ],
 )
 def test_commands_end_with_a_chinese_message_not_a_traceback(args, expected):

@@ -205,7 +205,7 @@ def test_validator_messages_point_at_the_new_content(
     [
         (["add", "pilotz", "x.yaml"], "未知的集合“pilotz”"),
         (["add", "pilots", "missing.yaml"], "文件不存在"),
-        (["add", "pilots", "."], "文件不存在或不是文件"),
+        (["add", "pilots", "."], "不是普通文件，而是目录"),
         (["set", "no-such-record", "name", "x"], "编号“no-such-record”在任何集合中不存在"),
         (["set", "logistics-standardisatio", "name", "x"], "相近的编号：logistics-standardisation"),
         (["set", "logistics-standardisation", "colour", "红"], "允许的字段：source、quote、name"),

@@ -14,7 +14,7 @@ from openpyxl.utils.escape import unescape
 
 import pilotkb
 from pilotkb.errors import DataError
-from pilotkb.publish.opendata import open_data_files
+from pilotkb.publish.opendata import open_data_files, xlsx
 
 from ..conftest import FIXTURES
 from .conftest import (
@@ -109,20 +109,23 @@ def test_xlsx_formula_looking_text_is_a_string_cell_never_a_formula(inject):
     assert row["name"] == FORMULA_PILOT["name"]
 
 
-def test_text_too_long_for_an_excel_cell_is_a_data_error_naming_record_and_field(tmp_path):
+def test_text_too_long_for_an_excel_cell_is_a_data_error_naming_record_and_field(tmp_path, monkeypatch):
+    # Validation keeps one field under 5000 characters, but a list written into one cell can
+    # still pass Excel's limit; the limit is lowered here so that single fields reach it.
+    monkeypatch.setattr(xlsx, "XLSX_CELL_MAX", 3000)
     shutil.copytree(FIXTURES / "golden", tmp_path, dirs_exist_ok=True)
     raw = yaml.safe_load((tmp_path / "pilots.yaml").read_text(encoding="utf-8"))
     pilot = raw["pilots"][0]
-    pilot["summary"] = "长" * 32768
-    pilot["goals"] = "长" * 32767  # exactly the limit: allowed
-    pilot["updates"] = [{"text": "进" * 40000, "source": pilot["source"], "quote": pilot["quote"]}]
+    pilot["summary"] = "长" * 3001
+    pilot["goals"] = "长" * 3000  # exactly the limit: allowed
+    pilot["updates"] = [{"text": "进" * 4000, "source": pilot["source"], "quote": pilot["quote"]}]
     (tmp_path / "pilots.yaml").write_text(yaml.safe_dump(raw, allow_unicode=True), encoding="utf-8")
     catalog = pilotkb.load_catalog(tmp_path / "pilots.yaml")
     with pytest.raises(DataError) as err:
         open_data_files(catalog, {}, licence=LICENCE, data_date=None, data_version="v")
     lines = err.value.report().splitlines()
     assert lines[:2] == [
-        f"{tmp_path / 'pilots.yaml'}:0: {pilot['id']}: summary: 文字共 32768 字，超过 Excel 单元格上限；允许：不超过 32767 字",
-        f"{tmp_path / 'pilots.yaml'}:0: {pilot['id']}: text: 文字共 40000 字，超过 Excel 单元格上限；允许：不超过 32767 字",
+        f"{tmp_path / 'pilots.yaml'}:0: {pilot['id']}: summary: 文字共 3001 字，超过 Excel 单元格上限；允许：不超过 3000 字",
+        f"{tmp_path / 'pilots.yaml'}:0: {pilot['id']}: text: 文字共 4000 字，超过 Excel 单元格上限；允许：不超过 3000 字",
     ]
     assert not any("goals" in line for line in lines)

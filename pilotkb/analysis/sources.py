@@ -9,8 +9,10 @@ Pure functions over plain data: no site generator, no validation.
 
 from __future__ import annotations
 
+import hashlib
 import re
 from collections.abc import Iterable, Iterator, Mapping
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
@@ -84,27 +86,61 @@ PAGE_FURNITURE: frozenset[str] = frozenset({"新闻热点", "新闻爆料"})
 HEADLINE_MAX = 12
 
 
+@dataclass(frozen=True)
+class Sentence:
+    """One sentence of a source text, where it is, and the anchor of its place on the page."""
+
+    text: str  # as the file has it, stripped
+    line: int  # 1-based line of the file where it starts
+    paragraph: int  # 0-based index of the paragraph (a non-empty line) it belongs to
+    anchor: str  # stable: made from the sentence itself, not from its position
+
+
+def sentence_anchor(text: str) -> str:
+    """``s-`` and 10 hex digits of the sentence's digest (spaces collapsed), so that the anchor
+    of a sentence stays when others are added, removed or moved."""
+    return "s-" + hashlib.sha256(collapse_space(text).encode("utf-8")).hexdigest()[:10]
+
+
+def located_sentences(text: str) -> list[Sentence]:
+    """The sentences of ``text`` with their line, paragraph and anchor (a sentence that occurs
+    again gets ``-2``, ``-3`` … so that every anchor of a page is unique)."""
+    out: list[Sentence] = []
+    seen: dict[str, int] = {}
+    paragraph = -1
+    for number, line in enumerate(text.splitlines(), start=1):
+        parts = _split_line(line)
+        if parts:
+            paragraph += 1
+        for part in parts:
+            anchor = sentence_anchor(part)
+            seen[anchor] = seen.get(anchor, 0) + 1
+            if seen[anchor] > 1:
+                anchor = f"{anchor}-{seen[anchor]}"
+            out.append(Sentence(part, number, paragraph, anchor))
+    return out
+
+
 def sentences(text: str) -> list[str]:
     """Split ``text`` into sentences at 。！？；?!; and line breaks; strip them; drop empties.
 
     The terminator stays with its sentence, and so do closing quotation marks and brackets
     that directly follow it.
     """
+    return [s.text for s in located_sentences(text)]
+
+
+def _split_line(line: str) -> list[str]:
     out: list[str] = []
     buf: list[str] = []
-    i, n = 0, len(text)
+    i, n = 0, len(line)
     while i < n:
-        ch = text[i]
-        if ch in "\r\n":
-            out.append("".join(buf))
-            buf = []
-            i += 1
-            continue
+        ch = line[i]
         buf.append(ch)
         i += 1
         if ch in _TERMINATORS:
-            while i < n and (text[i] in _TERMINATORS or text[i] in _CLOSERS):
-                buf.append(text[i])
+            while i < n and (line[i] in _TERMINATORS or line[i] in _CLOSERS):
+                buf.append(line[i])
                 i += 1
             out.append("".join(buf))
             buf = []

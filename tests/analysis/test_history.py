@@ -10,7 +10,7 @@ import yaml
 from pilotkb.analysis.changes import ADDED, CHANGED, REMOVED
 from pilotkb.analysis.history import read_history
 
-from ..conftest import FIXTURES
+from ..conftest import FIXTURES, build, make_project
 from ..gitrepo import Repo, git
 
 NEW_PILOT = """  - id: new-pilot
@@ -223,3 +223,21 @@ def test_preview_remakes_the_changes_pages_that_show_an_edited_record(repo, tmp_
     showing = {uri for uri, page in after.items() if "临淄区（改名）" in page.text()}
     assert showing and showing <= remade
     assert not any(preview.remake(page, {("pilots", "no-such-pilot")}, {}) for page in after.values())
+
+
+def test_a_hostile_commit_subject_never_takes_the_build_down(tmp_path):
+    """A subject holding U+001E (the separator the history parser once split on) and markup:
+    the strict build passes, and 更新记录 shows the subject as text."""
+    r = Repo(tmp_path / "repo")
+    r.commit("初始", "2024-01-01T00:00:00+08:00")
+    subject = "改名\x1e<img src=x onerror=alert(1)>"
+    r.commit(subject, "2024-02-01T00:00:00+08:00", ("    name: 临淄区\n", "    name: 临淄\n"))
+    project = make_project(tmp_path / "project", r.text, {"source.txt": (r.data / "source.txt").read_text()})
+    git(project, "init", "-q", "-b", "main")
+    git(project, "add", "-A")
+    git(project, "commit", "-q", "-m", subject)
+    run = build(project)
+    assert run.returncode == 0, run.stderr[-2000:]
+    raw = (project / "site" / "changes" / "index.html").read_text(encoding="utf-8")
+    assert "<img src=x" not in raw
+    assert "&lt;img src=x onerror=alert(1)&gt;" in raw

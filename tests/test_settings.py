@@ -48,3 +48,19 @@ def test_settings_reject_bad_values():
     with pytest.raises(Exception, match="应为正整数"):
         Settings.from_mapping({"page_size": 0})
     assert Settings.from_mapping(None) == Settings()
+
+
+def _variables_read() -> set[str]:
+    """Every KB_… environment variable the package, mkdocs.yml and the Makefile read."""
+    names: set[str] = set()
+    for path in [*(ROOT / "pilotkb").rglob("*.py"), ROOT / "mkdocs.yml", ROOT / "Makefile"]:
+        text = path.read_text(encoding="utf-8")
+        names |= set(re.findall(r"\b(KB_[A-Z_]+)\b", text))
+    return names - {"KB_STAGE_TIMES", "KB_CODEQUALITY"}  # the benchmark's and CI's own plumbing
+
+
+def test_every_environment_variable_is_documented():
+    documented_vars = set(re.findall(r"^\| `(KB_[A-Z_]+)` \|", SETTINGS_DOC, flags=re.M))
+    read = _variables_read()
+    assert "KB_MAX_INPUT_MB" in read and "KB_SITE_URL" in read
+    assert read <= documented_vars, f"not on docs/guide/settings.md: {sorted(read - documented_vars)}"

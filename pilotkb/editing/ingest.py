@@ -49,7 +49,7 @@ _BOMS = (
 _GB_FAMILY = frozenset({"gb18030", "gbk", "gb2312"})
 
 # The first bytes of files that are not text: what they are, and how to get the text out.
-_OFFICE = "在 Word 或 WPS 中用“另存为 → 纯文本（.txt）”保存后再收录"
+_OFFICE = "在 Word 或 WPS 中选“另存为”，保存类型选“纯文本”，保存后再收录"
 _PICTURE = "收录报告的文字，而不是扫描件或图片"
 _SIGNATURES = (
     (b"PK\x03\x04", "一份 Word 文档（.docx）或其他压缩文件", _OFFICE),

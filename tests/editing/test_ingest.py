@@ -132,7 +132,7 @@ def _fifo(path: Path) -> None:
 
 REFUSED = {
     "png": (b"\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR" + bytes(range(256)), "这是一张 PNG 图片，不是纯文本"),
-    "docx": (b"PK\x03\x04\x14\x00\x06\x00" + b"[Content_Types].xml" + bytes(64), "另存为 → 纯文本"),
+    "docx": (b"PK\x03\x04\x14\x00\x06\x00" + b"[Content_Types].xml" + bytes(64), "保存类型选“纯文本”"),
     "nul": ("全市共承担国家级改革试点12项。\n".encode() + b"\x00\x00\x00\x00more\n", "空字节（NUL）"),
     "control": ("全市共承担\n国家级改革试点\x0212项。\n".encode(), ":2: (文件): 内容: 含有控制字符 U+0002"),
     "cp1252": (

@@ -11,8 +11,9 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
+from pilotkb.data.model import SourceKind
 from pilotkb.data.registry import MODELS
-from pilotkb.editing import commands
+from pilotkb.editing import commands, ingest
 
 DEFAULT_DATA = Path(__file__).resolve().parents[2] / "data" / "pilots.yaml"
 
@@ -154,6 +155,35 @@ def _define_new_id(sub: Any) -> None:
     p.add_argument("--collection", default="pilots", help="集合 / collection（默认 pilots）")
 
 
+def _define_source(sub: Any) -> None:
+    p = sub.add_parser("source", help="收录来源原文 / take in a source text")
+    actions = p.add_subparsers(dest="source_cmd", required=True, metavar="{add}")
+    a = _editor_parser(
+        actions,
+        "add",
+        "收录一份新报告 / add a report as a source",
+        "把报告的文本文件 FILE 收录为新来源：转为 UTF-8（NFC，\\n 换行）保存到\n"
+        "data/sources/编号.txt，并在 sources 中添加一条记录（编号由标题生成，同 new-id）。\n"
+        "FILE 可以是 UTF-8（可带 BOM）、带 BOM 的 UTF-16 或 GB18030/GBK 编码；Word 文档请先\n"
+        "另存为纯文本。无法识别的编码、二进制文件、已收录过的文本都会被拒绝，数据不作改动。\n\n"
+        "Take in the text file FILE as a new source: stored as UTF-8 (NFC, \\n line ends) in\n"
+        "data/sources/ID.txt, with a sources record whose id is proposed from the title.\n"
+        "FILE may be UTF-8 (with or without BOM), UTF-16 with BOM, or GB18030/GBK; an\n"
+        "undecodable or binary file, or a text already taken in, is refused and nothing changes.",
+        "示例 / example:\n  scripts/kb source add 2018年改革试点工作综述.txt \\\n"
+        "      --title 2018年全市改革试点工作综述 --publisher 淄博市委改革办 --date 2018-12\n"
+        "  scripts/kb gaps",
+        ingest.cmd_source_add,
+    )
+    a.add_argument("file", metavar="FILE", help="报告的文本文件 / the report as a text file")
+    a.add_argument("--title", required=True, help="标题，按原文逐字 / title, verbatim")
+    a.add_argument("--publisher", required=True, help="发布机构 / publisher")
+    a.add_argument("--date", required=True, help="发布日期 / date: 2017、2017-04、2017-04-15")
+    a.add_argument("--url", help="原文链接 / link: http(s)://…")
+    kinds = "、".join(k.value for k in SourceKind)
+    a.add_argument("--kind", default=SourceKind.report.value, help=f"类型 / kind: {kinds}（默认 报告）")
+
+
 # in the order ``scripts/kb --help`` lists them
 SUBCOMMANDS: tuple[Callable[[Any], None], ...] = (
     _define_check,
@@ -163,4 +193,5 @@ SUBCOMMANDS: tuple[Callable[[Any], None], ...] = (
     _define_set,
     _define_update,
     _define_new_id,
+    _define_source,
 )

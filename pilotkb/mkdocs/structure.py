@@ -22,7 +22,17 @@ from pilotkb.site import pageload, prerender
 from pilotkb.site.views import GeneratedPage
 
 # The Markdown extensions prerender reproduces for the HTML blocks and headings it handles.
-PRERENDERED = {"attr_list", "tables", "admonition", "md_in_html", "toc", "fenced_code"}
+# A page holding a fence never takes that path (prerender declines it), so the fence
+# extensions change nothing there.
+PRERENDERED = {
+    "attr_list",
+    "tables",
+    "admonition",
+    "md_in_html",
+    "toc",
+    "fenced_code",
+    "pymdownx.superfences",
+}
 
 
 class SiteFile(File):

@@ -16,7 +16,8 @@ from pilotkb.settings import Settings
 from pilotkb.site.prerender import to_html
 from pilotkb.site.views import Views
 
-EXTENSIONS = ["toc", "tables", "fenced_code", "attr_list", "admonition", "md_in_html"]
+# as mkdocs.yml
+EXTENSIONS = ["toc", "tables", "attr_list", "admonition", "md_in_html", "pymdownx.superfences"]
 CONFIG = {"toc": {"permalink": "¶", "permalink_title": "本节链接"}}
 
 

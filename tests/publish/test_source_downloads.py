@@ -49,7 +49,7 @@ def test_the_coverage_table_has_one_row_per_source_with_its_figures(several):
     assert rows[0] == {
         "source": "city-report",
         "title": "甲市改革试点工作综述",
-        "sentences": "12",
+        "sentences": "13",
         "substantive": "10",
         "cited": "9",
         "coverage": "90",

@@ -98,11 +98,12 @@ def test_uncited_sentences_are_visible_as_such_with_a_filter(sources_site):
     classes = {shown_sentence(el): el.attrs["class"].split() for el in spans(page)}
     assert "kb-s--gap" in classes["丙区物流标准化试点尚待总结,今年计划召开现场会。"]  # substantive, uncited
     assert "kb-s--plain" in classes["工作有序开展"]  # a headline: uncited, not to catalogue
+    assert "kb-s--plain" in classes["河道更清了。"]  # narrative, beside a cited sentence
     switch = page.find("input", id="kb-only-uncited")
     assert switch and switch[0].attrs["type"] == "checkbox"
     label = page.find("label", class_="kb-source__filter")[0]
     assert label.attrs["for"] == "kb-only-uncited"
-    assert "只看未被引用的句子（3 句，其中实质句 1 句）" in label.text
+    assert "只看未被引用的句子（4 句，其中实质句 1 句）" in label.text
 
 
 def test_the_page_states_the_coverage(sources_site):
@@ -121,7 +122,7 @@ def test_the_sources_index_and_the_statistics_show_each_sources_coverage(sources
     table = re.sub(r"\s+", "", stats.by_id("source-coverage").text)
     # each row: the source, its sentences, substantive sentences, those cited, the coverage
     for row in (
-        "甲市改革试点工作综述1210990%",
+        "甲市改革试点工作综述1310990%",
         "乙省改革办关于试点经验推广情况的通报44375%",
         "丙报：甲市试点见闻311100%",
     ):

@@ -17,7 +17,7 @@ from pathlib import Path
 from typing import Any
 
 from pilotkb.data.load import collapse_space
-from pilotkb.data.registry import REGISTRY, cited_parts, model_cited_parts
+from pilotkb.data.registry import FILE_ORDER, REGISTRY, cited_parts, model_cited_parts
 from pilotkb.files import read_input
 
 # Sentence ends: full-width and ASCII full stops, question and exclamation marks, semicolons.
@@ -214,10 +214,10 @@ def cited_quotes(catalog_or_raw_data: Any) -> Iterator[tuple[str, str, str, str]
     included; a validated catalogue is read from its models (no dump of the whole data)."""
     records = getattr(catalog_or_raw_data, "records", None)
     if isinstance(records, Mapping) and not isinstance(catalog_or_raw_data, Mapping):
-        for collection, by_id in records.items():
+        for collection in FILE_ORDER:  # the order of the data file, as the plain data has it
             if collection == "sources":
                 continue
-            for rec in by_id.values():
+            for rec in records[collection].values():
                 for cited in model_cited_parts(collection, rec):
                     for quote in cited.quote:
                         if q := collapse_space(quote):

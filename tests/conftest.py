@@ -109,6 +109,23 @@ def inject_site(tmp_path_factory: pytest.TempPathFactory) -> Path:
 
 
 @pytest.fixture(scope="session")
+def sources_site(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """The site of the several-source fixture (tests/fixtures/sources): a report, a notice
+    ingested from GB18030, and an article whose text is not published."""
+    fixture = FIXTURES / "sources"
+    texts = {
+        p.relative_to(fixture).as_posix(): p.read_text(encoding="utf-8")
+        for p in (fixture / "sources").glob("*.txt")
+    }
+    project = make_project(
+        tmp_path_factory.mktemp("sources"), (fixture / "pilots.yaml").read_text(encoding="utf-8"), texts
+    )
+    result = build(project)
+    assert result.returncode == 0, result.stderr[-3000:]
+    return project / "site"
+
+
+@pytest.fixture(scope="session")
 def real_catalog():
     from pilotkb import load_catalog
 

@@ -2,7 +2,7 @@
 
 A source text is split into sentences; a sentence that states a number or names a pilot,
 an experience, an outlet or an event is *substantive*; every substantive sentence should be
-quoted (whole or in part) by at least one record. ``uncovered`` lists those that are not.
+quoted (whole or in part) by at least one record (``pilotkb.analysis.reading`` says which are).
 
 Pure functions over plain data: no site generator, no validation.
 """
@@ -16,8 +16,8 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from pilotkb.data.load import collapse_space, load
-from pilotkb.data.registry import REGISTRY, cited_parts
+from pilotkb.data.load import collapse_space
+from pilotkb.data.registry import FILE_ORDER, REGISTRY, cited_parts, model_cited_parts
 from pilotkb.files import read_input
 
 # Sentence ends: full-width and ASCII full stops, question and exclamation marks, semicolons.
@@ -204,20 +204,37 @@ def _quotes(cited: Mapping[str, Any]) -> list[str]:
 
 def citations(catalog_or_raw_data: Any, source_id: str | None = None) -> Iterator[tuple[str, str, str]]:
     """Every (collection, record id, normalised quote) of the data, nested items included."""
+    for source, collection, rid, quote in cited_quotes(catalog_or_raw_data):
+        if source_id is None or source == source_id:
+            yield collection, rid, quote
+
+
+def cited_quotes(catalog_or_raw_data: Any) -> Iterator[tuple[str, str, str, str]]:
+    """Every (source id, collection, record id, normalised quote) of the data, nested items
+    included; a validated catalogue is read from its models (no dump of the whole data)."""
+    records = getattr(catalog_or_raw_data, "records", None)
+    if isinstance(records, Mapping) and not isinstance(catalog_or_raw_data, Mapping):
+        for collection in FILE_ORDER:  # the order of the data file, as the plain data has it
+            if collection == "sources":
+                continue
+            for rec in records[collection].values():
+                for cited in model_cited_parts(collection, rec):
+                    for quote in cited.quote:
+                        if q := collapse_space(quote):
+                            yield cited.source, collection, rec.id, q
+        return
     data = _raw(catalog_or_raw_data)
-    for collection, records in data.items():
-        if collection == "sources" or collection not in REGISTRY or not isinstance(records, list):
+    for collection, items in data.items():
+        if collection == "sources" or collection not in REGISTRY or not isinstance(items, list):
             continue
-        for record in records:
+        for record in items:
             if not isinstance(record, Mapping) or not isinstance(record.get("id"), str):
                 continue
             for _, item in cited_parts(collection, record):
-                if source_id is not None and item.get("source") != source_id:
-                    continue
+                source = item.get("source")
                 for quote in _quotes(item):
-                    q = collapse_space(quote)
-                    if q:
-                        yield collection, record["id"], q
+                    if isinstance(source, str) and (q := collapse_space(quote)):
+                        yield source, collection, record["id"], q
 
 
 def _matches(quote: str, sentence: str) -> bool:
@@ -243,6 +260,11 @@ def _unique(ids: Iterable[str]) -> list[str]:
     return list(seen)
 
 
+def read_text(data_path: Path | str, file: str) -> str:
+    """A source's text file, named relative to the data file's folder, as text."""
+    return read_input(Path(data_path).parent / file, file).decode("utf-8-sig")
+
+
 def source_text(data: Mapping[str, Any], data_path: Path, source_id: str) -> str:
     """The text of source ``source_id``; its ``file`` is relative to the data file's folder."""
     for src in data.get("sources") or []:
@@ -250,22 +272,5 @@ def source_text(data: Mapping[str, Any], data_path: Path, source_id: str) -> str
             file = src.get("file")
             if not isinstance(file, str):
                 raise ValueError(f"source {source_id!r} has no text file")
-            return read_input(data_path.parent / file, file).decode("utf-8-sig")
+            return read_text(data_path, file)
     raise KeyError(f"no source {source_id!r} in {data_path}")
-
-
-def uncovered(data_path: Path | str, source_id: str) -> list[str]:
-    """Substantive sentences of the source that no record of the data quotes."""
-    path = Path(data_path)
-    data = load(path).data
-    if not isinstance(data, Mapping):
-        raise ValueError(f"{path} is not a mapping of collections")
-    quotes = [q for _, _, q in citations(data, source_id)]
-    out: list[str] = []
-    for sentence in sentences(source_text(data, path, source_id)):
-        if not is_substantive(sentence):
-            continue
-        s = collapse_space(sentence)
-        if not any(_matches(q, s) for q in quotes):
-            out.append(sentence)
-    return out

@@ -229,6 +229,11 @@ class Source(_Model):
     file: str | None = Field(
         None, description="原文文本文件，相对于 data/ 目录；用于核对每条 quote 是否逐字出现"
     )
+    text_unpublished: Text | None = Field(
+        None,
+        description="原文全文不在网站公开的原因（如许可或版权限制）；填写后来源页只显示各条记录引用的原文，"
+        "开放数据不附全文",
+    )
     note: str | None = Field(None, description="说明")
 
 

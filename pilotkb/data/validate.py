@@ -317,9 +317,15 @@ class SourceText:
         return starts
 
     def contains(self, quote: str) -> bool:
+        return next(self.occurrences(quote), None) is not None
+
+    def occurrences(self, quote: str) -> Iterator[int]:
+        """Where ``quote`` (normalised) starts in the text, in order: where the index finds it
+        when it holds a sentence end, otherwise (or when the index finds nothing) by search."""
         ends = [m.end() for m in self._END.finditer(quote)]
         if not ends:
-            return quote in self.text
+            yield from self._search(quote)
+            return
         if self.starts is None:
             self.starts = self._index()
         text = self.text
@@ -327,11 +333,23 @@ class SourceText:
             # one sentence (or a sentence and a fragment): found quickly where the text has
             # that sentence on its own; otherwise searched
             first = quote[: ends[0]].rstrip(" ")
-            return any(text.startswith(quote, at) for at in self.starts.get(first, ())) or quote in text
+            found = [at for at in self.starts.get(first, ()) if text.startswith(quote, at)]
+            yield from found or self._search(quote)
+            return
         # the quote's second sentence starts right after an end mark, so it does in the text too
         start, stop = ends[0], ends[1]
         sentence = quote[start:stop].rstrip(" ")
-        return any(text.startswith(quote, at - start) for at in self.starts.get(sentence, ()) if at >= start)
+        for at in self.starts.get(sentence, ()):
+            if at >= start and text.startswith(quote, at - start):
+                yield at - start
+
+    def _search(self, quote: str) -> Iterator[int]:
+        at = self.text.find(quote)
+        while at >= 0:
+            yield at
+            if not quote:
+                return  # the empty quote is everywhere; once is enough
+            at = self.text.find(quote, at + 1)
 
 
 CHECKS: tuple[Check, ...] = (

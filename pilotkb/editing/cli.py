@@ -60,6 +60,25 @@ def _define_stats(sub: Any) -> None:
     p.set_defaults(command=commands.cmd_stats, guard=commands.run_maintenance)
 
 
+def _define_gaps(sub: Any) -> None:
+    p = sub.add_parser(
+        "gaps",
+        help="列出来源原文中尚无记录引用的句子 / list source sentences no record cites",
+        description="列出来源 SOURCE_ID（默认全部来源）原文中载有数字或试点、经验、报道、活动等内容、\n"
+        "却还没有任何记录引用的句子，每行一句：data/sources/文件:行号: 句子。\n"
+        "收录一份新报告时，照此逐句补充记录，直到不再列出。\n\n"
+        "List each substantive sentence of the source(s) that no record cites, as FILE:LINE: sentence.",
+        epilog="示例 / example:\n  scripts/kb gaps zibo-2017-report\n  scripts/kb gaps --format csv > gaps.csv",
+        formatter_class=argparse.RawDescriptionHelpFormatter,
+    )
+    p.add_argument("source", nargs="?", metavar="SOURCE_ID", help="来源编号 / source id（默认全部）")
+    p.add_argument("--data", default=str(DEFAULT_DATA), metavar="PATH", help=_DATA_HELP)
+    p.add_argument(
+        "--format", choices=["plain", "csv"], default="plain", help="csv：供电子表格使用（UTF-8，带 BOM）"
+    )
+    p.set_defaults(command=commands.cmd_gaps, guard=commands.run_maintenance)
+
+
 # --- the editor commands: bilingual help with an example, and --data -------------------
 
 
@@ -189,6 +208,7 @@ SUBCOMMANDS: tuple[Callable[[Any], None], ...] = (
     _define_check,
     _define_schema,
     _define_stats,
+    _define_gaps,
     _define_add,
     _define_set,
     _define_update,

@@ -5,9 +5,30 @@ from __future__ import annotations
 import json
 from typing import Any
 
+from pilotkb.analysis.reading import readings
 from pilotkb.data.catalog import Catalog
 from pilotkb.data.registry import FILE_ORDER, REGISTRY
 from pilotkb.data.schema import json_schema
+
+# Each source's coverage, and the texts that may be published (described by
+# pilotkb.publish.opendata.datapackage, listed on the downloads page).
+SOURCE_COVERAGE_PATH = "downloads/source_coverage.csv"
+
+
+def source_text_path(file: str) -> str:
+    """A source's text in the downloads, where the data folder has it (sources/….txt)."""
+    return f"downloads/{file}"
+
+
+# The columns of the coverage table (source_coverage.csv), with their descriptions.
+COVERAGE_COLUMNS = {
+    "source": "来源编号（sources 中的 id）",
+    "title": "来源标题",
+    "sentences": "原文句子数",
+    "substantive": "实质句数：载有数字，或提到试点、经验、报道、活动等可收录内容的句子",
+    "cited": "已被记录引用的实质句数",
+    "coverage": "覆盖率：已引用实质句占实质句的百分比（向下取整）；没有原文文本或没有实质句时为空",
+}
 
 
 def records_json(catalog: Catalog) -> dict[str, Any]:
@@ -19,11 +40,7 @@ def records_json(catalog: Catalog) -> dict[str, Any]:
 
 def export_files(catalog: Catalog) -> dict[str, bytes]:
     """The whole catalogue as JSON, and each collection as a flat CSV (UTF-8 with BOM for
-    Excel), keyed by their path in the site."""
-    import io
-
-    import pandas as pd
-
+    Excel), keyed by their path in the site; each source's coverage and published text."""
     files: dict[str, bytes] = {}
     data = records_json(catalog)
     files["downloads/pilots.json"] = json.dumps(data, ensure_ascii=False, indent=1).encode("utf-8")
@@ -31,13 +48,41 @@ def export_files(catalog: Catalog) -> dict[str, bytes]:
         "utf-8"
     )
     for name, rows in data.items():
-        flat = [{k: csv_safe_cell(v) for k, v in row.items()} for row in rows]
-        frame = pd.DataFrame(flat, columns=list(REGISTRY[name].model.model_fields))
-        buf = io.StringIO()
-        # CRLF rows (RFC 4180): a CR inside a value is then quoted, never a row break
-        frame.to_csv(buf, index=False, lineterminator="\r\n")
-        files[f"downloads/{name}.csv"] = ("\ufeff" + buf.getvalue()).encode("utf-8")
+        files[f"downloads/{name}.csv"] = csv_bytes(rows, list(REGISTRY[name].model.model_fields))
+    files.update(source_files(catalog))
     return files
+
+
+def csv_bytes(rows: list[dict[str, Any]], columns: list[str]) -> bytes:
+    """A CSV download: UTF-8 with BOM for Excel, CRLF rows (RFC 4180: a CR inside a value is
+    then quoted, never a row break), every cell made safe for spreadsheets."""
+    import io
+
+    import pandas as pd
+
+    flat = [{k: csv_safe_cell(v) for k, v in row.items()} for row in rows]
+    buf = io.StringIO()
+    pd.DataFrame(flat, columns=columns).to_csv(buf, index=False, lineterminator="\r\n")
+    return ("\ufeff" + buf.getvalue()).encode("utf-8")
+
+
+def source_files(catalog: Catalog) -> dict[str, bytes]:
+    """Each source's coverage (one CSV row per source) and the texts of the sources whose
+    text may be published (``text_unpublished`` empty), where the data folder has them."""
+    rows: list[dict[str, Any]] = []
+    files: dict[str, bytes] = {}
+    for sid, reading in readings(catalog).items():
+        src = catalog.sources[sid]
+        c = reading.coverage if reading else None
+        counts = (c.sentences, c.substantive, c.cited, c.percent) if c else (None,) * 4
+        # written as text: a column with an empty cell would otherwise turn 131 into 131.0
+        cells = [None if n is None else str(n) for n in counts]
+        rows.append(
+            {"source": sid, "title": src.title, **dict(zip(list(COVERAGE_COLUMNS)[2:], cells, strict=True))}
+        )
+        if reading and src.file and not src.text_unpublished:
+            files[source_text_path(src.file)] = reading.text.encode("utf-8")
+    return {SOURCE_COVERAGE_PATH: csv_bytes(rows, list(COVERAGE_COLUMNS)), **files}
 
 
 _FORMULA_START = ("=", "+", "-", "@", "\t", "\r")

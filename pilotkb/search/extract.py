@@ -26,7 +26,9 @@ class ArticleText:
 
     BLOCKS = {"p", "li", "h1", "h2", "h3", "h4", "div", "tr", "blockquote", "dl", "ul", "ol", "table"}
     VOID = ("br", "img", "hr", "input", "meta", "link", "wbr")
-    # page furniture, not the record: badges, empty notes, change logs, citations, feed boxes
+    # page furniture, not the record: badges, empty notes, change logs, citations, feed boxes,
+    # links from quotes to their sentence; and a source's full text with its list of citing
+    # records (its sentences are not the source page's own words)
     SKIP_CLASSES = {
         "headerlink",
         "kb-none",
@@ -36,6 +38,9 @@ class ArticleText:
         "kb-history__more",
         "kb-cite",
         "kb-feeds",
+        "kb-quote__at",
+        "kb-source",
+        "kb-cites",
     }
 
     def __init__(self) -> None:

@@ -90,9 +90,16 @@ def known(value: Any) -> Markup:
 class Renderer:
     """Renders a template for the page at ``here``, with links relative to it."""
 
-    def __init__(self, catalog: Catalog, directory_urls: bool = True):
+    def __init__(
+        self,
+        catalog: Catalog,
+        directory_urls: bool = True,
+        quote_anchor: Callable[[str, str], str] | None = None,
+    ):
         self.cat = catalog
         self.directory_urls = directory_urls
+        # (source id, quote) -> anchor of the sentence of the source page where it starts
+        self.quote_anchor = quote_anchor or (lambda source, quote: "")
         self.env = environment()
         self.globals = {
             "cat": catalog,
@@ -116,11 +123,16 @@ class Renderer:
         f = FACETS[name]
         return self.href(here, f.uri(f.slug(value)))
 
+    def quote_href(self, here: str, source: str, quote: str) -> str:
+        """The link from a quote to the sentence of its source's page where it starts."""
+        return self.href(here, record_uri("sources", source), self.quote_anchor(source, quote))
+
     def render(self, template: str, here: str, **context: Any) -> str:
         return self.env.get_template(template).render(
             here=here,
             link=self.linker(here),
             href=lambda to, anchor="": self.href(here, to, anchor),
+            quote_href=lambda source, quote: self.quote_href(here, source, quote),
             facet_href=lambda name, value: self.facet_href(here, name, value),
             **self.globals,
             **context,

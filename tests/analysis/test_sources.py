@@ -8,7 +8,8 @@ from typing import Any
 import pytest
 
 from pilotkb import load_catalog
-from pilotkb.analysis.sources import cited_by, is_substantive, sentences, uncovered
+from pilotkb.analysis.reading import uncovered
+from pilotkb.analysis.sources import cited_by, is_substantive, sentences
 from pilotkb.data.load import collapse_space as normalise
 from pilotkb.data.load import load
 from pilotkb.data.registry import cited_parts

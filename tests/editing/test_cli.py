@@ -20,7 +20,7 @@ from ..conftest import ENV, ROOT
 from .conftest import kb
 
 KB = [sys.executable, str(ROOT / "scripts" / "kb")]
-SUBCOMMANDS = ["check", "schema", "stats", "add", "set", "update", "new-id", "source"]
+SUBCOMMANDS = ["check", "schema", "stats", "gaps", "add", "set", "update", "new-id", "source"]
 
 
 def run(args: list[str], cwd: Path = ROOT) -> subprocess.CompletedProcess[str]:

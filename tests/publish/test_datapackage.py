@@ -28,7 +28,9 @@ def test_datapackage_is_valid_and_describes_every_download(real, tmp_path):
     assert pkg["licenses"][0]["name"] == LICENCE
     assert pkg["data_date"] == DATA_DATE and pkg["version"] == real["version"]
     described = {r["path"] for r in pkg["resources"]}
-    on_disk = {p.name for p in real["dir"].iterdir()} - {"datapackage.json"}
+    on_disk = {p.relative_to(real["dir"]).as_posix() for p in real["dir"].rglob("*") if p.is_file()}
+    on_disk -= {"datapackage.json"}
+    assert "sources/000_662edafe16e0ea04.txt" in on_disk  # the source text is a download too
     assert described == on_disk
     for res in pkg["resources"]:
         if res["path"].endswith(".csv"):

@@ -21,7 +21,7 @@ def test_downloads_page_lists_every_file_with_size_count_licence_and_version(rea
         r"<li class=\"kb-card\" data-kb-file=\"[^\"]+\"><p class=\"kb-card__title\"><a href=\"\.\./downloads/([^\"]+)\" download>.*?</li>",
         html_text,
     )
-    on_disk = {p.name for p in real["dir"].iterdir()}
+    on_disk = {p.relative_to(real["dir"]).as_posix() for p in real["dir"].rglob("*") if p.is_file()}
     assert set(rows) == on_disk
     for coll in COLLS:
         n = len(records(real["raw"], coll))

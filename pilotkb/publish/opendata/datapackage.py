@@ -11,6 +11,7 @@ from typing import Any
 from pilotkb.data.catalog import Catalog
 from pilotkb.data.model import DATE_RE, SLUG_RE
 from pilotkb.data.registry import MODELS, DataFile
+from pilotkb.publish.export import COVERAGE_COLUMNS, SOURCE_COVERAGE_PATH, source_text_path
 from pilotkb.publish.opendata.columns import LIST_SEP, Column, columns
 from pilotkb.publish.opendata.release import (
     DATASETTE_PATH,
@@ -158,6 +159,58 @@ def _file_resources(files: Mapping[str, bytes]) -> list[dict[str, Any]]:
     ]
 
 
+def _coverage_resource(files: Mapping[str, bytes]) -> list[dict[str, Any]]:
+    """The table of each source's coverage (source_coverage.csv)."""
+    if SOURCE_COVERAGE_PATH not in files:
+        return []
+    fields = [
+        {"name": name, "type": "string" if name in ("source", "title") else "integer", "description": desc}
+        for name, desc in COVERAGE_COLUMNS.items()
+    ]
+    fields[0]["constraints"] = {"required": True, "unique": True}
+    return [
+        {
+            "name": "source-coverage",
+            "title": "各来源的原文覆盖",
+            "path": _relative(SOURCE_COVERAGE_PATH),
+            "profile": "tabular-data-resource",
+            "format": "csv",
+            "mediatype": "text/csv",
+            "encoding": "utf-8-sig",
+            "description": "每份来源一行：原文句子数、实质句数、已被记录引用的实质句数和覆盖率。",
+            **_digest(files[SOURCE_COVERAGE_PATH]),
+            "schema": {
+                "fields": fields,
+                "primaryKey": ["source"],
+                "foreignKeys": [{"fields": "source", "reference": {"resource": "sources", "fields": "id"}}],
+            },
+        }
+    ]
+
+
+def _text_resources(files: Mapping[str, bytes], catalog: Catalog) -> list[dict[str, Any]]:
+    """The source texts the downloads hold (not those whose text is unpublished)."""
+    out = []
+    for s in catalog.sources.values():
+        path = source_text_path(s.file) if s.file else ""
+        if path not in files:
+            continue
+        out.append(
+            {
+                "name": f"source-text-{s.id}",
+                "title": f"来源原文：{s.title}",
+                "path": _relative(path),
+                "type": "file",
+                "format": "txt",
+                "mediatype": "text/plain",
+                "encoding": "utf-8",
+                "description": f"来源 {s.id} 的原文文本（UTF-8），各条记录的 quote 逐字出自其中。",
+                **_digest(files[path]),
+            }
+        )
+    return out
+
+
 def _sources(catalog: Catalog) -> list[dict[str, Any]]:
     out = []
     for s in catalog.sources.values():
@@ -184,5 +237,8 @@ def datapackage(files: Mapping[str, bytes], release: Release, catalog: Catalog) 
         "sources": _sources(catalog),
         "keywords": ["改革试点", "可复制可推广经验"],
         "data_date": release.data_date,
-        "resources": _csv_resources(files) + _file_resources(files),
+        "resources": _csv_resources(files)
+        + _coverage_resource(files)
+        + _file_resources(files)
+        + _text_resources(files, catalog),
     }

@@ -11,6 +11,7 @@ from typing import Any, overload
 
 from pilotkb.analysis.changes import History
 from pilotkb.analysis.history import read_history
+from pilotkb.analysis.reading import SourceReading, readings
 from pilotkb.data.catalog import Catalog
 from pilotkb.data.facets import FACETS, Value
 from pilotkb.data.registry import REGISTRY
@@ -152,7 +153,7 @@ class Context:
         self.directory_urls = directory_urls
         self.site_url = site_url or None
         self.publication = publication or Publication(catalog, settings)
-        self.renderer = Renderer(catalog, directory_urls)
+        self.renderer = Renderer(catalog, directory_urls, self.quote_anchor)
         self.render = self.renderer.render
         self.href = self.renderer.href
 
@@ -172,6 +173,17 @@ class Context:
     @property
     def downloads(self) -> dict[str, bytes]:
         return self.publication.downloads
+
+    @cached_property
+    def readings(self) -> dict[str, SourceReading | None]:
+        """Each source's text read against the quotes citing it (None: no text file)."""
+        return readings(self.cat)
+
+    def quote_anchor(self, source: str, quote: str) -> str:
+        """The anchor of the sentence where ``quote`` starts on its source's page ("" if none)."""
+        reading = self.readings.get(source)
+        sentence = reading.start_of(quote) if reading else None
+        return sentence.anchor if sentence else ""
 
     @cached_property
     def facet_values(self) -> dict[str, list[Value]]:

@@ -6,6 +6,7 @@ from collections.abc import Iterator
 from functools import partial
 
 from pilotkb.data.registry import REGISTRY
+from pilotkb.site.views import sourcetext
 from pilotkb.site.views.base import Context, GeneratedPage, paged_title
 
 
@@ -27,6 +28,7 @@ def pages(ctx: Context) -> Iterator[GeneratedPage]:
                 records=chunk,
                 total=len(records),
                 rel=cat.relations,
+                coverage=partial(sourcetext.coverage, ctx),
                 **pager,
             )
             page = GeneratedPage(

@@ -8,6 +8,7 @@ from typing import Any
 
 from pilotkb.data.catalog import Catalog
 from pilotkb.data.registry import MODELS, DataFile
+from pilotkb.publish.export import SOURCE_COVERAGE_PATH, source_text_path
 from pilotkb.publish.opendata import Release
 from pilotkb.publish.opendata.release import (
     DATAPACKAGE_PATH,
@@ -84,6 +85,24 @@ def _listed(catalog: Catalog) -> list[tuple[str, str, str, int | None, str]]:
             "关联表、外键与中文全文检索；可用 Datasette 或任何 SQL 工具打开",
         ),
         *csvs,
+        (
+            SOURCE_COVERAGE_PATH,
+            "各来源的原文覆盖",
+            "CSV（UTF-8，带 BOM）",
+            counts["sources"],
+            "每份来源一行：原文句子数、实质句数、已引用实质句数和覆盖率",
+        ),
+        *(
+            (
+                source_text_path(s.file),
+                f"来源原文：{s.title}",
+                "文本（UTF-8）",
+                None,
+                "各条记录的引文逐字出自其中",
+            )
+            for s in catalog.sources.values()
+            if s.file
+        ),
         (
             DATAPACKAGE_PATH,
             "数据包说明",

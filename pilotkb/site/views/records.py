@@ -12,7 +12,7 @@ from pilotkb.data.urls import dest_url
 from pilotkb.publish import cite
 from pilotkb.settings import SITE_NAME
 from pilotkb.site.render import title
-from pilotkb.site.views import changes, feeds
+from pilotkb.site.views import changes, feeds, sourcetext
 from pilotkb.site.views.base import Context, GeneratedPage
 
 
@@ -34,6 +34,7 @@ def body(ctx: Context, coll: str, rec: Any, here: str) -> str:
     cat = ctx.cat
     c = REGISTRY[coll]
     log = changes.record_context(ctx, coll, rec.id, here)
+    own = sourcetext.page_context(ctx, rec) if coll == "sources" else {}
     text = ctx.render(
         c.template,
         here,
@@ -45,6 +46,7 @@ def body(ctx: Context, coll: str, rec: Any, here: str) -> str:
         year=year(rec) if coll == "pilots" else None,
         settings_page_size=ctx.settings.page_size,
         changed=log["changed"],
+        **own,
     )
     if coll == "areas":
         text += feeds.subscribe_block(ctx, here, "订阅本地区动态")

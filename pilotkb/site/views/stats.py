@@ -35,7 +35,7 @@ from pilotkb.data.facets import FACETS, UNKNOWN
 from pilotkb.data.model import Figure
 from pilotkb.site.charts import Chart, chart_csv_path, chart_files, render_figure
 from pilotkb.site.vega import format_value
-from pilotkb.site.views import coverage, promotion
+from pilotkb.site.views import coverage, promotion, sourcetext
 from pilotkb.site.views.base import Context, GeneratedPage
 from pilotkb.site.views.memo import per_context
 
@@ -263,6 +263,7 @@ class Passage:
     anchor: str
     figures: list[dict[str, Any]] = field(default_factory=list)
     quotes: list[str] = field(default_factory=list)
+    quote_sources: dict[str, str] = field(default_factory=dict)  # quote -> its source id
     sources: list[Any] = field(default_factory=list)
     ref: str | None = None  # the passage already showing this sentence (another group)
 
@@ -297,8 +298,7 @@ class QuoteShower:
             if key in self.shown:
                 passage.ref = quote_anchor(key)
             else:
-                passage.quotes.append(key)
-                self.shown.append(key)
+                self.show(passage, key, fig.source)
         return passage
 
     def add_quotes(self, passage: Passage, fig: Figure) -> None:
@@ -306,8 +306,12 @@ class QuoteShower:
         for q in fig.quote:
             q = self.widest(fig.source, q)
             if self.new(q):
-                passage.quotes.append(q)
-                self.shown.append(q)
+                self.show(passage, q, fig.source)
+
+    def show(self, passage: Passage, q: str, source: str) -> None:
+        passage.quotes.append(q)
+        passage.quote_sources[q] = source
+        self.shown.append(q)
 
 
 def figure_groups(ctx: Context) -> list[dict[str, Any]]:
@@ -353,6 +357,7 @@ def pages(ctx: Context) -> Iterator[GeneratedPage]:
             ],
             groups=figure_groups(ctx),
             sources=sources,
+            source_coverage=[(s, sourcetext.coverage(ctx, s.id)) for s in ctx.cat.sources.values()],
             n_figures=len(ctx.cat.figures),
             n_pilots=len(ctx.cat.pilots),
             report_time=REPORT_TIME,

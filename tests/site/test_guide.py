@@ -20,9 +20,7 @@ def test_every_kb_command_in_the_guide_exists():
         [sys.executable, str(ROOT / "scripts" / "kb"), "--help"], capture_output=True, text=True, check=True
     ).stdout
     offered = set(re.search(r"\{([a-z,-]+)\}", out).group(1).split(","))
-    # kb gaps (issue 17) is built on another branch beside kb source add; drop this once merged
-    pending = {"gaps"} - offered
-    assert named and named - pending <= offered, named - offered
+    assert named and named <= offered, named - offered
 
 
 def test_every_make_target_in_the_guide_exists():

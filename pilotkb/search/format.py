@@ -8,13 +8,16 @@ Files, under ``assets/search/index/``:
 
 ============================  =============================================================
 ``manifest.json``             ``{"v": VERSION, "build": str, "n": documents, "cap": CAP,
-                              "split": str, "fl": [[facet, label], …],
+                              "split": str, "s": int, "fl": [[facet, label], …],
+                              "voc": [[term, [word, …]], …],
                               "facets": {facet: [[slug, label, count], …]}}``.
                               ``build``: 12 hex digits of a digest of every other file,
                               appended as ``?v=`` to fetches so caches never mix builds.
                               ``split``: first characters whose terms are sharded by their
                               first two characters. ``fl``: the search filters in display
-                              order, ``type`` first.
+                              order, ``type`` first. ``s``: the first sentence document
+                              (sentences of sources come last and rank after the records
+                              holding as many query words). ``voc``: the vocabulary.
 ``t/<key>.json``              shard: ``[[term, df, postings, overflow?], …]``; ``key`` is the
                               term's first character (two if the first is in ``split``),
                               file name = ``key_file(key)``. ``postings``: the term's best
@@ -37,7 +40,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 
-VERSION = 2
+VERSION = 3
 INDEX_DIR = "assets/search/index"
 DIGITS = "0123456789abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ_-"
 MAX_IMPACT = 63
@@ -49,6 +52,8 @@ MANIFEST_KEYS = {
     "cap": "postings kept per term in its shard",
     "split": "first characters sharded by two characters",
     "fl": "[[facet, label], …] in display order",
+    "s": "id of the first sentence of a source: from it on, documents rank after the others holding as many query words",
+    "voc": "[[term, [its other words …]], …]: the vocabulary, for close words when nothing matches",
     "facets": "{facet: [[slug, label, count], …]}",
 }
 SHARD_ROW = ("term", "df", "postings", "overflow")

@@ -14,9 +14,8 @@ from collections.abc import Iterable
 from pathlib import Path
 
 from pilotkb.data.catalog import Catalog
-from pilotkb.data.registry import REGISTRY
 from pilotkb.search.documents import page_path, search_documents
-from pilotkb.search.expand import expand_impacts, vocabulary
+from pilotkb.search.expand import expand_impacts, expansions
 from pilotkb.search.extract import Blocks, article_html, page_blocks
 from pilotkb.search.format import INDEX_DIR
 from pilotkb.search.score import impacts_of, term_weights
@@ -51,7 +50,7 @@ class Indexer:
         d, seg = self.docs[i], self.seg
         d.text = "\n".join(text for text, _ in blocks)[:SNIPPET_TEXT_LIMIT]
         body = [(t, w * bw) for text, bw in blocks for t, w in seg.terms(text)]
-        tf, length = term_weights(list(seg.terms(d.title)), body)
+        tf, length = term_weights(list(seg.terms(d.title)) if d.scored_title else [], body)
         ids = self.term_ids
         terms = array("I", (ids.setdefault(t, len(ids)) for t in tf))
         self.weights[i] = (terms, array("d", tf.values()), length)
@@ -69,16 +68,19 @@ class Indexer:
     def _postings(self) -> Postings:
         """Each term's (document, impact) pairs, the weights let go as they are used."""
         names = list(self.term_ids)
-        avg_len = sum(w[2] for w in self.weights if w) / max(len(self.docs), 1)
+        # the records' average length: the many short sentences of sources would make every
+        # page look long
+        lengths = [w[2] for d, w in zip(self.docs, self.weights, strict=True) if w and d.scored_title]
+        avg_len = sum(lengths) / max(len(lengths), 1)
         postings: Postings = defaultdict(list)
-        synonyms = vocabulary(self.catalog)
+        synonyms = expansions(self.catalog, self.seg)
         for i, d in enumerate(self.docs):
             terms, values, length = self.weights[i]  # type: ignore[misc]
             self.weights[i] = None
             tf = {names[t]: v for t, v in zip(terms, values, strict=True)}
-            weight = REGISTRY[d.coll].search_weight
-            for t, imp in expand_impacts(impacts_of(tf, length, d.title, avg_len), synonyms).items():
-                postings[t].append((i, max(1, round(imp * weight))))
+            title = d.title if d.scored_title else ""
+            for t, imp in expand_impacts(impacts_of(tf, length, title, avg_len), synonyms).items():
+                postings[t].append((i, max(1, round(imp * d.weight))))
         return postings
 
     def write(self, site_dir: Path) -> IndexStats:

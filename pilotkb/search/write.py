@@ -19,7 +19,7 @@ from typing import Any
 from pilotkb.data.catalog import Catalog
 from pilotkb.data.facets import FACETS, search_facets
 from pilotkb.data.registry import REGISTRY
-from pilotkb.search.documents import PART_TYPE, SearchDocument
+from pilotkb.search.documents import PART_TYPE, SENTENCE_TYPE, SearchDocument
 from pilotkb.search.format import (
     DOC_FACET_KEYS,
     TYPE_FACET,
@@ -77,7 +77,9 @@ def write_index(catalog: Catalog, docs: list[SearchDocument], postings: Postings
     split = write_shards(files, rows)
     facet_docs = write_documents(files, catalog, docs)
     facet_values = write_facets(files, catalog, facet_docs, len(docs))
-    write_manifest(files, catalog, len(docs), split, facet_values)
+    # the sentences of sources come last (documents.py)
+    first_sentence = next((i for i, d in enumerate(docs) if d.type == SENTENCE_TYPE), len(docs))
+    write_manifest(files, catalog, (len(docs), first_sentence), split, facet_values)
     stats = IndexStats(len(docs), len(rows), files.count, files.total)
     log.info(
         "pilotkb: search index: %d documents, %d terms, %d files, %d bytes",
@@ -154,10 +156,11 @@ def write_facets(
     files: IndexFiles, catalog: Catalog, facet_docs: dict[tuple[str, str], list[int]], n: int
 ) -> dict[str, list[list[Any]]]:
     """A bitset per facet value held by some document; returns the manifest's ``facets``:
-    facet -> [[slug, label, count], …] in the facet's order, types in the registry's."""
+    facet -> [[slug, label, count], …] in the facet's order, types in the registry's (the
+    sentences of sources last)."""
     all_types = [
         t for c in REGISTRY.values() for t in (c.search_type, *([PART_TYPE] if c.result_parts else []))
-    ]
+    ] + [SENTENCE_TYPE]
     types = {t: None for t in all_types if facet_docs.get((TYPE_FACET[0], t[0]))}
     choices: dict[str, list[tuple[str, str]]] = {TYPE_FACET[0]: list(types)}
     for f in search_facets():
@@ -175,15 +178,22 @@ def write_facets(
 
 
 def write_manifest(
-    files: IndexFiles, catalog: Catalog, n: int, split: set[str], facet_values: dict[str, list[list[Any]]]
+    files: IndexFiles,
+    catalog: Catalog,
+    counts: tuple[int, int],
+    split: set[str],
+    facet_values: dict[str, list[list[Any]]],
 ) -> None:
-    """The manifest, last: its build id digests every file written before it."""
+    """The manifest, last: its build id digests every file written before it. ``counts``:
+    (documents, id of the first sentence of a source)."""
+    n, first_sentence = counts
     manifest = {
         "v": VERSION,
         "build": files.digest.hexdigest()[:12],
         "n": n,
         "cap": CAP,
         "split": "".join(sorted(split)),
+        "s": first_sentence,
         "fl": [list(TYPE_FACET)] + [[f.name, f.label] for f in search_facets()],
         "voc": [[t.term, [*t.aliases, *t.includes]] for t in catalog.records.get("terms", {}).values()],
         "facets": facet_values,

@@ -37,6 +37,8 @@ def search(page, query: str, *, keyboard: bool = False) -> list[dict]:
 
 
 def results(page) -> list[dict]:
+    """The results shown, in order; ``partial``: below the line that says the results after
+    it hold only some of the query's words; ``missing``: the words a result says it lacks."""
     return page.evaluate(
         """() => [...document.querySelectorAll('.kb-search .kb-search-result')].map((li) => ({
             href: li.querySelector('a').getAttribute('href'),
@@ -45,6 +47,9 @@ def results(page) -> list[dict]:
             facets: [...li.querySelectorAll('.kb-search-facet')].map((s) => s.textContent),
             marks: [...li.querySelectorAll('.kb-search-snippet mark')].map((m) => m.textContent),
             titleMarks: [...li.querySelectorAll('h1 mark')].map((m) => m.textContent),
+            missing: li.querySelector('.kb-search-missing')?.textContent ?? '',
+            partial: [...li.parentNode.children].slice(0, [...li.parentNode.children].indexOf(li))
+                .some((e) => e.classList.contains('kb-search-partial')),
         }))"""
     )
 

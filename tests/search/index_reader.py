@@ -1,5 +1,6 @@
 """The built index read and queried in Python as ``docs/assets/search/kb-search.js`` does
-(``segment``, ``rank`` and the first page of ``run``), so that the relevance suite runs
+(``segment``, ``rank`` and the first page of ``run``: documents holding every query word,
+then those holding most), so that the relevance suite runs
 without a browser. The browser relevance test checks that both give the same top results."""
 
 from __future__ import annotations
@@ -40,6 +41,21 @@ class Group:
     text: str
     rows: list[list[Any]]
     at: int = 0
+
+
+@dataclass
+class Hit:
+    doc: int
+    matched: int  # query words (groups) the document holds
+    score: float
+    missing: tuple[int, ...]  # the groups it does not hold
+
+
+@dataclass
+class Ranked:
+    hits: list[Hit]
+    complete: int  # documents holding every group (they come first)
+    capped: bool  # capped postings were left out
 
 
 @dataclass
@@ -98,19 +114,40 @@ class IndexReader:
         unknown = len(run) > 1 and (
             covered * 2 <= len(run) or (stray >= 0 and any(g.at > stray for g in groups))
         )
-        return [Group(run, [])] if unknown else groups
+        if not unknown:
+            return groups
+        # a known word of three characters or more stays, the rest is a word no page holds
+        out: list[Group] = []
+        at = 0
+        for g in groups:
+            if len(g.text) < 3:
+                continue
+            if g.at > at:
+                out.append(Group(run[at : g.at], [], at))
+            out.append(g)
+            at = g.at + len(g.text)
+        if at < len(run):
+            out.append(Group(run[at:], [], at))
+        return out
 
-    def rank(self, groups: list[Group], full: bool) -> tuple[list[int], bool]:
-        """Documents holding every group, best first; and whether capped postings were left out."""
-        if not groups or any(not g.rows for g in groups):
-            return [], False
+    def rank(self, groups: list[Group], full: bool) -> Ranked:
+        """Documents holding most groups first, then by summed impact; nothing only when no
+        group is known."""
+        if not any(g.rows for g in groups):
+            return Ranked([], 0, False)
         n, capped = self.manifest["n"], False
         best: dict[int, list[float]] = {}
+
+        def idf(df: int) -> float:
+            return math.log(1 + (n - df + 0.5) / (df + 0.5))
+
         for gi, g in enumerate(groups):
+            # a term the word begins weighs no more than the word itself
+            exact = next((row for row in g.rows if row[0] == g.text), None)
+            most = idf(exact[1]) if exact else math.inf
             for row in g.rows:
                 capped = capped or (len(row) > 3 and not full)
-                idf = math.log(1 + (n - row[1] + 0.5) / (row[1] + 0.5))
-                weight = idf * (1 if row[0] == g.text else 0.8)
+                weight = most if row is exact else 0.8 * min(idf(row[1]), most)
                 postings = decode_postings(row[2])
                 if full and len(row) > 3:
                     postings += decode_postings(
@@ -119,8 +156,18 @@ class IndexReader:
                 for doc, impact in postings:
                     b = best.setdefault(doc, [0.0] * len(groups))
                     b[gi] = max(b[gi], weight * impact)
-        hits = [(-sum(s for s in b if s > 0), d) for d, b in best.items() if all(s > 0 for s in b)]
-        return [d for _, d in sorted(hits)], capped
+        # a document holding only single characters of a query that has words is no match
+        word = [len(g.text) > 1 for g in groups]
+        hits = []
+        for d, b in best.items():
+            if any(word) and not any(s > 0 and w for s, w in zip(b, word, strict=True)):
+                continue
+            missing = tuple(gi for gi, s in enumerate(b) if s <= 0)
+            hits.append(Hit(d, len(groups) - len(missing), sum(s for s in b if s > 0), missing))
+        # among documents holding as many words, records before the sentences of sources
+        first_sentence = self.manifest["s"]
+        hits.sort(key=lambda h: (-h.matched, h.doc >= first_sentence, -h.score, h.doc))
+        return Ranked(hits, sum(1 for h in hits if not h.missing), capped)
 
     def parse(self, query: str) -> list[Group]:
         return [g for run in RUN.findall(fold(query)) for g in self.segment(run)]
@@ -128,10 +175,15 @@ class IndexReader:
     def url(self, doc: int) -> str:
         return self.json(f"d/{doc}.json")["u"]
 
-    def search(self, query: str) -> list[str]:
-        """The URLs of the results of ``query``, in the order the search box shows them first."""
+    def ranked(self, query: str) -> Ranked:
+        """The results of ``query`` as the search box ranks them first."""
         groups = self.parse(query)
-        hits, capped = self.rank(groups, full=False)
-        if capped and len(hits) < PAGE:
-            hits, _ = self.rank(groups, full=True)
-        return [self.url(d) for d in hits]
+        r = self.rank(groups, full=False)
+        if r.capped and r.complete < PAGE:
+            r = self.rank(groups, full=True)
+        return r
+
+    def search(self, query: str) -> list[str]:
+        """The URLs of the results of ``query``, in the order the search box shows them first:
+        those holding every word, then those holding most."""
+        return [self.url(h.doc) for h in self.ranked(query).hits]

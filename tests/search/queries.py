@@ -1,6 +1,9 @@
 """Relevance suite: words a reader may have heard, taken from the source report
 (data/sources/000_662edafe16e0ea04.txt), each with the page that must rank in the top 3
-(URLs written from reading the data, relative to the site root)."""
+(URLs written from reading the data, relative to the site root).
+
+``QUERIES``: names and short words; ``EVERYDAY``: two or three words the way residents and
+journalists type them, in everyday vocabulary, often with a word no page holds."""
 
 from __future__ import annotations
 
@@ -110,6 +113,73 @@ QUERIES: list[tuple[str, str]] = [
     ("足球论坛", "events/linzi-world-football-culture-forum/"),
     ("文昌湖", "areas/wenchanghu/"),
 ]
+
+# Written from the report alone, as residents and journalists type: two or three words,
+# everyday vocabulary (看病, 红白喜事, 坐牢, 房子 …) beside or instead of the report's terms,
+# words no page holds (办理, 合并, 多少 …), and words only the report's own text uses, which
+# find its sentences (``sources/<id>/#<sentence anchor>``).
+EVERYDAY: list[tuple[str, str]] = [
+    ("看病 医院 联合", "experiences/medical-alliance/"),
+    ("医联体 看病", "experiences/medical-alliance/"),
+    ("红白喜事 理事会", "experiences/red-white-councils-customs-reform/"),
+    ("婚丧嫁娶 大操大办", "experiences/red-white-councils-customs-reform/"),
+    ("婚事新办 丧事简办", "experiences/red-white-councils-customs-reform/"),
+    ("农村 彩礼", "experiences/red-white-councils-customs-reform/"),
+    ("污染 坐牢", "experiences/criminal-liability-pollution-control/"),
+    ("环境污染 刑事责任", "experiences/criminal-liability-pollution-control/"),
+    ("国税 地税 合并", "experiences/tax-collection-system-reform/"),
+    ("税务 改革", "experiences/tax-collection-system-reform/"),
+    ("土地 房子 抵押", "pilots/yiyuan-two-rights-mortgage/"),
+    ("农民 住房 抵押贷款", "experiences/two-rights-mortgage-loan/"),
+    ("社保卡 办理", "pilots/social-security-card/"),
+    ("社保 一卡通", "pilots/social-security-card/"),
+    ("一把手 抓改革", "stats/#figure-major-pilots-led-by-city-leaders"),
+    ("领导 认领 试点", "stats/#figure-major-pilots-led-by-city-leaders"),
+    ("临淄 河道 治理", "experiences/linzi-river-chief/"),
+    ("河长 治水", "experiences/linzi-river-chief/"),
+    ("村干部 审计", "experiences/zichuan-village-cadre-audit/"),
+    ("高青 村干部 审计", "experiences/gaoqing-six-module-village-audit/"),
+    ("困难群众 救助", "pilots/gaoqing-emergency-relief/"),
+    ("贫困户 脱贫", "experiences/asset-income-poverty-alleviation/"),
+    ("农民工 回乡 创业", "pilots/zichuan-return-home-entrepreneurship/"),
+    ("PM2.5 浓度 下降", "stats/#figure-pm25-concentration-change"),
+    ("蓝天 天数", "stats/#figure-blue-sky-days-2016"),
+    ("上访 减少", "stats/#figure-petitions-count-change"),
+    ("犯罪 下降", "stats/#figure-criminal-cases-change"),
+    ("群众 满意度 排名", "stats/#figure-public-satisfaction-rank-change"),
+    ("古村落 保护", "pilots/zhoucun-traditional-village-protection/"),
+    ("读书 买单", "events/linzi-reading-activities/"),
+    ("反腐 试点", "pilots/discipline-one-main-two-reports/"),
+    ("检察院 改革 发言", "events/zichuan-procuratorate-seminar-speech/"),
+    ("党员 体检", "experiences/linzi-party-spirit-checkup/"),
+    ("淄川 集体产权 股改", "pilots/zichuan-rural-collective-property/"),
+    ("周村 工厂 搬迁", "pilots/zhoucun-old-industrial-area-relocation/"),
+    ("老工业基地 转型", "pilots/old-industrial-city-transformation-zone/"),
+    ("烧煤 减少", "stats/#figure-coal-use-change-2016"),
+    ("淄博 经济总量", "stats/#figure-gdp-2016"),
+    ("试点 总数", "stats/#figure-pilots-total"),
+    ("办事 审批 改革", "pilots/administrative-approval-reform/"),
+    ("桓台 城市规划", "pilots/huantai-multi-plan-integration/"),
+    ("临淄 找工作", "pilots/linzi-employment-social-security-services/"),
+    ("学校 足球 临淄", "pilots/linzi-campus-football/"),
+    ("中英 足球 协议", "events/linzi-world-football-culture-forum/"),
+    ("创业 贷款 会议", "events/startup-guarantee-loan-meeting/"),
+    ("中科院 竞争力 排名", "stats/#figure-city-competitiveness-rank"),
+    ("乡村旅游 扶贫 发言", "events/boshan-rural-tourism-poverty-speech/"),
+    ("博山 考察 人次", "events/boshan-study-visits/"),
+    ("人民日报 报道 淄博", "coverage/renmin-ribao/"),
+    ("非常满意 占比", "stats/#figure-evaluation-very-satisfied-share"),
+    ("党代表 提案", "pilots/party-congress-delegate-tenure/"),
+    # typed without spaces
+    ("社保卡怎么办理", "pilots/social-security-card/"),
+    ("医联体是什么", "experiences/medical-alliance/"),
+    # words only the report's own text uses: its sentences
+    ("尚龙江 表示", "sources/zibo-2017-report/#s-f67a30abc1"),
+    ("顶层设计 自选动作", "sources/zibo-2017-report/#s-163b4db454"),
+    ("一月一对接", "sources/zibo-2017-report/#s-f5119a87e1"),
+]
+
+ALL_QUERIES = QUERIES + EVERYDAY
 
 # Queries that must find nothing: words the site does not hold, or held only as single
 # characters of other words. An honest "no result" beats an unrelated record.

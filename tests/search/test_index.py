@@ -6,12 +6,14 @@ from __future__ import annotations
 import json
 import shutil
 
+from pilotkb.analysis.sources import is_furniture, located_sentences
 from pilotkb.search import IndexStats, SearchDocument, build_index, page_text, search_documents
+from pilotkb.search.documents import SENTENCE_TYPE
 from pilotkb.search.format import DIGITS, INDEX_DIR, bitset, encode_postings, varint
 from pilotkb.search.write import CAP, SHARD_LIMIT, write_index
 
 from .index_reader import IndexReader, decode_postings
-from .queries import NO_RESULT, QUERIES
+from .queries import ALL_QUERIES, EVERYDAY, NO_RESULT, QUERIES
 
 
 def test_postings_round_trip():
@@ -34,6 +36,28 @@ def test_documents_are_pages_rows_and_metrics(real_catalog):
     fig = by_url["stats/#figure-good-air-days-2016"]
     assert fig.blocks and fig.type is None
     assert search_documents(real_catalog, False)[0].url.endswith(".html")
+
+
+def source_sentences(catalog, source_id: str):
+    source = catalog.sources[source_id]
+    text = (catalog.path.parent / source.file).read_text(encoding="utf-8")
+    return source, [s for s in located_sentences(text) if not is_furniture(s.text)]
+
+
+def test_sentences_of_sources_are_results_at_their_anchor(real_catalog):
+    docs = search_documents(real_catalog, True)
+    sentences = [d for d in docs if d.type == SENTENCE_TYPE]
+    source, located = source_sentences(real_catalog, "zibo-2017-report")
+    assert len(located) > 100
+    assert [d.url for d in sentences] == [f"sources/{source.id}/#{s.anchor}" for s in located]
+    assert [d.blocks for d in sentences] == [[(s.text, 1.0)] for s in located]
+    assert {d.title for d in sentences} == {source.title}
+    assert not any(d.scored_title for d in sentences)  # the source's title says where, it is not scored
+    records = docs[: len(docs) - len(sentences)]
+    assert docs[len(records) :] == sentences  # last: the browser ranks them after records
+    assert all(d.type != SENTENCE_TYPE for d in records)
+    html = [d.url for d in search_documents(real_catalog, False) if d.type == SENTENCE_TYPE]
+    assert html[0] == f"sources/{source.id}.html#{located[0].anchor}"
 
 
 def test_writer_caps_postings_and_splits_large_shards(real_catalog, tmp_path):
@@ -65,7 +89,7 @@ def test_writer_caps_postings_and_splits_large_shards(real_catalog, tmp_path):
     assert reader.search("丙" + chr(0x4E07)) == [docs[7].url]
     assert reader.search("乙") == [docs[3].url]
     assert len(reader.search("甲")) == CAP  # a page's worth among the top postings: those first
-    assert len(reader.rank(reader.parse("甲"), full=True)[0]) == n
+    assert len(reader.rank(reader.parse("甲"), full=True).hits) == n
     # the same input gives the same bytes; a changed document gives another build id
     write_index(real_catalog, docs_with_text(), postings, tmp_path / "two")
     assert (tmp_path / "two/manifest.json").read_bytes() == (out / "manifest.json").read_bytes()
@@ -111,10 +135,18 @@ def test_index_covers_every_record_its_page_or_its_row(real_site, real_catalog):
     for d in docs:
         path, _, anchor = d["u"].partition("#")
         page = (real_site / path / "index.html").read_text(encoding="utf-8")
+        if d["k"] == SENTENCE_TYPE[1]:
+            # at the anchor Sentence.anchor gives (the source page's, once it shows the text);
+            # see test_sentences_of_sources_are_results_at_their_anchor
+            assert path.startswith("sources/") and anchor.startswith("s-"), d["u"]
+            continue
         if anchor:
             assert f'id="{anchor}"' in page, d["u"]
             continue
         title, text = page_text(page)
+        if d["k"] == "来源":  # found by its own fields (its records and sentences are results)
+            assert d["t"] == title and d["x"].startswith(title), d["u"]
+            continue
         assert d["t"] == title and text.startswith(d["x"][:200])
     facets = manifest["facets"]
     assert [v[1] for v in facets["type"]][:2] == ["试点", "指标"]
@@ -127,21 +159,97 @@ def test_no_file_of_the_index_is_large(real_site):
     assert shards and max(shards.values()) < 40_000, max(shards.items(), key=lambda kv: kv[1])
 
 
-def test_real_queries_find_their_pages(real_site):
-    """The relevance suite on the real index: each query's page in the top 3 of at least
-    95 % of the queries, and nothing for the queries the site does not answer."""
-    reader = IndexReader(real_site / INDEX_DIR)
+def relevance(reader: IndexReader, queries: list[tuple[str, str]]) -> tuple[int, int, list]:
+    """(top-1 hits, top-3 hits, misses) of a query set on the index."""
     top1 = top3 = 0
     misses = []
-    for query, expected in QUERIES:
+    for query, expected in queries:
         found = reader.search(query)[:3]
         top1 += bool(found) and found[0] == expected
         top3 += expected in found
         if expected not in found:
             misses.append((query, expected, found))
-    n = len(QUERIES)
-    print(f"\nsearch relevance: {n} queries, top-1 {top1 / n:.0%}, top-3 {top3}/{n} = {top3 / n:.0%}")
-    assert n >= 80
-    assert top3 / n >= 0.95, misses
-    assert top1 / n >= 0.8, misses
+    return top1, top3, misses
+
+
+def test_real_queries_find_their_pages(real_site):
+    """The relevance suite on the real index: each query's page in the top 3 of at least
+    95 % of the queries (90 % of the everyday ones), and nothing for the queries the site
+    does not answer. Top-1 and top-3 of each set are printed (pytest -s)."""
+    reader = IndexReader(real_site / INDEX_DIR)
+    figures = {}
+    for name, queries in (("named", QUERIES), ("everyday", EVERYDAY), ("all", ALL_QUERIES)):
+        top1, top3, misses = relevance(reader, queries)
+        n = len(queries)
+        figures[name] = (top1 / n, top3 / n, misses)
+        print(
+            f"\nsearch relevance, {name}: {n} queries, top-1 {top1}/{n} = {top1 / n:.0%}, top-3 {top3}/{n} = {top3 / n:.0%}"
+        )
+    assert len(QUERIES) >= 80 and len(EVERYDAY) >= 40
+    assert figures["all"][1] >= 0.95, figures["all"][2]
+    assert figures["everyday"][1] >= 0.9, figures["everyday"][2]
+    assert figures["all"][0] >= 0.8, figures["all"][2]
     assert {q: reader.search(q) for q in NO_RESULT} == dict.fromkeys(NO_RESULT, [])
+
+
+def test_words_only_the_report_uses_find_its_sentences_below_records(real_site, real_catalog):
+    reader = IndexReader(real_site / INDEX_DIR)
+    source, located = source_sentences(real_catalog, "zibo-2017-report")
+    said = next(s for s in located if "尚龙江" in s.text)  # quoted by no record
+    found = reader.search("尚龙江")
+    assert found[0] == f"sources/{source.id}/#{said.anchor}"
+    doc = next(reader.json(f"d/{h.doc}.json") for h in reader.ranked("尚龙江").hits)
+    assert (doc["k"], doc["t"], doc["x"]) == (SENTENCE_TYPE[1], source.title, said.text)
+    assert reader.manifest["s"] == reader.manifest["n"] - len(located)  # sentences come last
+    # a sentence a record quotes comes after the record
+    quoted = next(s for s in located if "挂图作战" in s.text)
+    found = reader.search("挂图作战")
+    assert found[0] == "stats/#figure-special-inspections"
+    assert f"sources/{source.id}/#{quoted.anchor}" in found[1:]
+
+
+def test_a_word_no_page_holds_leaves_the_results_of_the_others(real_site):
+    reader = IndexReader(real_site / INDEX_DIR)
+    assert reader.parse("挂号")[0].rows == []  # a word no page holds
+    r = reader.ranked("医联体 挂号")
+    assert r.complete == 0 and r.hits
+    assert reader.url(r.hits[0].doc) == "experiences/medical-alliance/"
+    assert {h.missing for h in r.hits} == {(1,)}
+    assert reader.search("挂号 火星基地") == []  # no word known: nothing
+    assert reader.search("挂号") == []
+    # documents holding every word first, then those holding most
+    r = reader.ranked("临淄 足球 论坛")
+    assert 0 < r.complete < len(r.hits)
+    assert [h.matched for h in r.hits] == sorted((h.matched for h in r.hits), reverse=True)
+    assert all(not h.missing for h in r.hits[: r.complete])
+    assert reader.url(r.hits[0].doc) == "events/linzi-world-football-culture-forum/"
+    # typed without a space: a known word of three characters or more stays a word of its own
+    assert [(g.text, bool(g.rows)) for g in reader.parse("社保卡怎么办理")] == [
+        ("社保卡", True),
+        ("怎么办理", False),
+    ]
+    assert reader.search("社保卡怎么办理")[0] == "pilots/social-security-card/"
+    # a stray character is no match on its own: every result of 扶贫的 holds 扶贫
+    groups = reader.parse("扶贫的")
+    assert [g.text for g in groups] == ["扶贫", "的"] and groups[1].rows
+    assert all(0 not in h.missing for h in reader.rank(groups, full=True).hits)
+
+
+def test_no_query_naming_a_record_returns_an_empty_page(real_site):
+    """Every result's name typed with an everyday word no page holds still finds results,
+    and the named record among the first three (a glossary entry's word finds the records
+    using it first: the glossary weighs less)."""
+    reader = IndexReader(real_site / INDEX_DIR)
+    assert reader.parse("挂号")[0].rows == []
+    docs = [reader.json(f"d/{i}.json") for i in range(reader.manifest["n"])]
+    named = [d for d in docs if d["k"] != SENTENCE_TYPE[1]]
+    empty, missed = [], []
+    for d in named:
+        r = reader.ranked(f"{d['t']} 挂号")
+        if not r.hits or r.complete:
+            empty.append(d["t"])
+        elif d["k"] != "名词" and d["u"] not in [reader.url(h.doc) for h in r.hits[:3]]:
+            missed.append(d["t"])
+    assert len(named) > 250
+    assert empty == []
+    assert missed == []

@@ -2,15 +2,19 @@
 
 from __future__ import annotations
 
-from pilotkb.search.expand import EXPANSION, expand_impacts, vocabulary
+from pilotkb.search.expand import EXPANSION, expand_impacts, expansions, vocabulary
 from pilotkb.search.format import MAX_IMPACT
 from pilotkb.search.score import TITLE_WEIGHT, impacts_of, term_weights
+from pilotkb.search.segment import Segmenter, data_words
 
 
 def test_a_title_term_counts_more_than_a_body_term():
     tf, length = term_weights([("河长制", 1.0)], [("河长制", 1.0), ("河长", 0.5), ("水质", 1.0)])
     assert tf == {"河长制": TITLE_WEIGHT + 1.0, "河长": 0.5, "水质": 1.0}
     assert length == 2.5 + 1
+    # a word inside a title's token is as much the title's word as the token
+    tf, _ = term_weights([("资产收益扶贫新模式", 1.0), ("资产收益扶贫", 0.5)], [])
+    assert tf == {"资产收益扶贫新模式": TITLE_WEIGHT, "资产收益扶贫": TITLE_WEIGHT}
 
 
 def test_impacts_saturate_and_favour_the_title():
@@ -37,11 +41,15 @@ def test_vocabulary_finds_aliases_both_ways_and_includes_one_way(real_catalog):
 
 
 def test_expansion_ranks_below_the_word_itself(real_catalog):
-    synonyms = vocabulary(real_catalog)
-    impacts = expand_impacts({"社保卡": 40, "会议": 10}, synonyms)
+    shares = expansions(real_catalog, Segmenter(data_words(real_catalog)))
+    impacts = expand_impacts({"社保卡": 40, "会议": 10}, shares)
     assert impacts["社保卡"] == 40 and impacts["会议"] == 10
     assert impacts["社会保障卡"] == round(40 * EXPANSION)
     # a document using both words keeps its own impact for each
-    assert expand_impacts({"社保卡": 40, "社会保障卡": 50}, synonyms)["社会保障卡"] == 50
-    assert expand_impacts({"社保卡": 1}, synonyms)["社会保障卡"] == 1  # never 0
+    assert expand_impacts({"社保卡": 40, "社会保障卡": 50}, shares)["社会保障卡"] == 50
+    assert expand_impacts({"社保卡": 1}, shares)["社会保障卡"] == 1  # never 0
     assert expand_impacts({"a": 3}, {}) == {"a": 3}
+    # the words inside a vocabulary word, at half its share, as inside any long token
+    impacts = expand_impacts({"医联体": 40}, shares)
+    assert impacts["医院联合体"] == round(40 * EXPANSION)
+    assert impacts["联合体"] == impacts["医疗"] == round(40 * EXPANSION / 2)

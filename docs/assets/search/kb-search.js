@@ -18,7 +18,7 @@
   var RUN = /[\u3007\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff]+|[a-z0-9]+(?:\.[0-9]+)*/g;
   var PAGE = 10;
   // The index format this script reads (pilotkb/search/format.py VERSION).
-  var FORMAT = 2;
+  var FORMAT = 3;
   function VersionError(message) { this.message = message; }
 
   /* --- index ------------------------------------------------------------------- */
@@ -95,13 +95,15 @@
   function normalize(s) { return s.normalize("NFKC").toLowerCase().replace(/[“”‘’「」『』"']/g, ""); }
 
   // One group per query word: the index terms it matches (the word itself, or the
-  // terms it begins). A document must match every group to rank first.
+  // terms it begins). Documents holding every group rank first, then those holding most.
   // A word the index does not know (its pieces would be single characters) is kept as an
-  // unknown group: a document must match every group, so it then matches nothing rather
-  // than sharing one character with the query.
+  // unknown group with no terms: no document holds it (the results say so), rather than
+  // one sharing a character with the query.
   // Words of two characters or more must cover more than half of a run, and a character
   // that is no index term may only trail it (扶贫款: 扶贫); otherwise the run is a word the
-  // index does not know (信访 is not 信 + 访, 火星基地 is not 基地) and matches nothing.
+  // index does not know (信访 is not 信 + 访, 火星基地 is not 基地) and matches nothing,
+  // except that a word of three characters or more the index knows stays a word of its
+  // own beside it (社保卡怎么办理: 社保卡 + 怎么办理).
   function segment(run) {
     var groups = [];
     var covered = 0;  // characters inside groups of two characters or more
@@ -110,7 +112,16 @@
       var unknown = run.length > 1 && (covered * 2 <= run.length || (stray >= 0 && groups.some(function (g) {
         return g.at > stray;
       })));
-      return unknown ? [{ text: run, rows: [], unknown: true }] : groups;
+      if (!unknown) return groups;
+      var out = [], at = 0;
+      groups.forEach(function (g) {
+        if (g.text.length < 3) return;
+        if (g.at > at) out.push({ text: run.slice(at, g.at), rows: [], at: at });
+        out.push(g);
+        at = g.at + g.text.length;
+      });
+      if (at < run.length) out.push({ text: run.slice(at), rows: [], at: at });
+      return out;
     }
     function step(i) {
       if (i >= run.length) return done();
@@ -168,19 +179,28 @@
     return c !== undefined && ((VAL[c] >> (doc % 6)) & 1) === 1;
   }
 
-  // Ranked document ids: most query words matched first, then the summed impacts.
+  // Ranked documents, [id, words held, summed impacts, indexes of the words not held]: most
+  // query words held first, records before sentences of sources, then the summed impacts. A document holding only some words is
+  // a result too (after those holding all): one word the index does not know, or that no
+  // page shares with the others, does not empty the list. Nothing only when no word is known.
   function rank(groups, filters, full) {
     var n = manifest.n;
     var capped = false;
-    if (!groups.length || groups.some(function (g) { return !g.rows.length; })) {
-      return Promise.resolve({ hits: [], capped: false, all: groups.length });
+    if (!groups.some(function (g) { return g.rows.length; })) {
+      return Promise.resolve({ hits: [], capped: false, all: groups.length, complete: 0 });
     }
+    // a document holding only single characters of a query that has words is no match
+    var word = groups.map(function (g) { return g.text.length > 1; });
+    var words = word.indexOf(true) >= 0;
+    function idf(df) { return Math.log(1 + (n - df + 0.5) / (df + 0.5)); }
     var jobs = [];
     groups.forEach(function (g, gi) {
+      // a term the word begins weighs no more than the word itself (淄博改革 is rarer than 淄博)
+      var exact = g.rows.filter(function (row) { return row[0] === g.text; })[0];
+      var most = exact ? idf(exact[1]) : Infinity;
       g.rows.forEach(function (row) {
         if (row[3] !== undefined && !full) capped = true;
-        var idf = Math.log(1 + (n - row[1] + 0.5) / (row[1] + 0.5));
-        var weight = idf * (row[0] === g.text ? 1 : 0.8);
+        var weight = row === exact ? most : 0.8 * Math.min(idf(row[1]), most);
         jobs.push(postingsOf(row, full).then(function (p) { return [gi, weight, p]; }));
       });
     });
@@ -196,17 +216,24 @@
       });
       var sets = res[1];
       var hits = [];
+      var complete = 0;
       Object.keys(best).forEach(function (k) {
         var d = +k;
         for (var i = 0; i < sets.length; i++) if (!has(sets[i], d)) return;
-        var b = best[k], matched = 0, score = 0;
-        for (var j = 0; j < b.length; j++) if (b[j] > 0) { matched++; score += b[j]; }
-        hits.push([d, matched, score]);
+        var b = best[k], matched = 0, score = 0, missing = [], held = !words;
+        for (var j = 0; j < b.length; j++) {
+          if (b[j] > 0) { matched++; score += b[j]; held = held || word[j]; } else missing.push(j);
+        }
+        if (!held) return;
+        if (!missing.length) complete++;
+        hits.push([d, matched, score, missing]);
       });
-      // Only documents with every word of the query: a partial match is not a result.
-      hits = hits.filter(function (h) { return h[1] === groups.length; });
-      hits.sort(function (a, b) { return b[2] - a[2] || a[0] - b[0]; });
-      return { hits: hits, capped: capped, all: groups.length };
+      // most words first; among as many, records before the sentences of sources (ids from s)
+      var s = manifest.s;
+      hits.sort(function (a, b) {
+        return b[1] - a[1] || (a[0] >= s) - (b[0] >= s) || b[2] - a[2] || a[0] - b[0];
+      });
+      return { hits: hits, capped: capped, all: groups.length, complete: complete };
     });
   }
 
@@ -265,7 +292,12 @@
     return p;
   }
 
-  function item(doc, words) {
+  // Query words joined for a sentence: “看病”、“办理”.
+  function quoted(words) {
+    return words.map(function (w) { return "“" + w + "”"; }).join("、");
+  }
+
+  function item(doc, words, missing) {
     var li = el("li", "md-search-result__item kb-search-result");
     var a = el("a", "md-search-result__link");
     a.href = new URL(doc.u, ROOT).href;
@@ -278,6 +310,7 @@
     [doc.l, (doc.a || []).join("、"), (doc.d || []).join("、"), doc.s].forEach(function (v) {
       if (v) meta.appendChild(el("span", "kb-search-facet", v));
     });
+    if (missing.length) meta.appendChild(el("span", "kb-search-missing", "不含：" + quoted(missing)));
     art.appendChild(h);
     art.appendChild(meta);
     art.appendChild(snippet(doc.x || "", words));
@@ -344,7 +377,7 @@
         full = full || filtering;
         return rank(groups, self.filters, full).then(function (r) {
           // Too few documents hold every word among the top postings: use all of them.
-          if (r.capped && !full && r.hits.length < PAGE) {
+          if (r.capped && !full && r.complete < PAGE) {
             full = true;
             return rank(groups, self.filters, true);
           }
@@ -353,17 +386,15 @@
           if (seq !== self.seq) return null;
           self.groups = groups;
           self.seen = {};
+          self.divided = false;
           r.words = groups.map(function (g) { return g.text; }).sort(function (a, b) { return b.length - a.length; });
           self.result = r;
           self.query = query;
           self.full = full;
           self.list.textContent = "";
           self.shown = 0;
-          var count = r.hits.length;
-          self.meta.textContent = count
-            ? "找到 " + count + (r.capped && !self.full ? "+" : "") + " 个符合条件的结果"
-            : "没有找到与“" + query + "”相关的内容" + (filtering ? "（已按所选条件筛选）" : "") + "。";
-          if (!count) self.suggest(query);
+          self.summary(filtering);
+          if (!r.hits.length) self.suggest(query);
           return self.more();
         });
       });
@@ -371,6 +402,35 @@
       if (seq !== self.seq) return;
       self.meta.textContent = e instanceof VersionError ? e.message : "搜索暂时不可用，请稍后再试";
     });
+  };
+
+  // The line above the results: how many hold every word; when none does, which words no
+  // result holds (the words each result lacks are shown on it).
+  Searcher.prototype.summary = function (filtering) {
+    var r = this.result, groups = this.groups;
+    var held = {};
+    r.hits.forEach(function (h) {
+      groups.forEach(function (g, gi) { if (h[3].indexOf(gi) < 0) held[gi] = 1; });
+    });
+    // words no result holds: named once here, not on every result
+    this.absent = groups.map(function (g, gi) { return gi; }).filter(function (gi) { return !held[gi]; });
+    var absent = this.absent.map(function (gi) { return groups[gi].text; });
+    this.meta.classList.toggle("kb-search-notice", !r.complete && r.hits.length > 0);
+    if (r.complete) {
+      this.meta.textContent = "找到 " + r.complete + (r.capped && !this.full ? "+" : "") + " 个符合条件的结果";
+    } else if (r.hits.length) {
+      this.meta.textContent = "未找到同时包含全部词语的结果；" +
+        (absent.length ? "以下结果不含：" + quoted(absent) : "以下结果只含其中部分词语");
+    } else {
+      this.meta.textContent = "没有找到与“" + this.query + "”相关的内容" + (filtering ? "（已按所选条件筛选）" : "") + "。";
+    }
+  };
+
+  // The words of the query a result does not hold, beyond those no result holds.
+  Searcher.prototype.missing = function (hit) {
+    var self = this;
+    return hit[3].filter(function (gi) { return self.absent.indexOf(gi) < 0; })
+      .map(function (gi) { return self.groups[gi].text; });
   };
 
   // Close words from the vocabulary (名词解释), offered when nothing matches.
@@ -409,29 +469,37 @@
     var old = this.list.querySelector(".kb-search-more");
     if (old) old.remove();
     if (!r) return null;
-    if (this.shown >= r.hits.length && r.capped && !this.full) {
-      // past the top postings: rank again with all of them, skipping what is shown
+    if (this.shown >= r.complete && r.capped && !this.full) {
+      // past the top postings' documents holding every word: rank again with all of them,
+      // skipping what is shown, so that those holding every word still come first
       this.full = true;
       return rank(this.groups, this.filters, true).then(function (all) {
         if (seq !== self.seq) return null;
         all.words = r.words;
         self.result = all;
-        self.shown = Object.keys(self.seen).length;
-        all.hits = all.hits.filter(function (h) { return !self.seen[h[0]]; });
-        all.hits = Object.keys(self.seen).map(function (d) { return [+d, 0, 0]; }).concat(all.hits);
-        self.meta.textContent = "找到 " + all.hits.length + " 个符合条件的结果";
+        var shown = Object.keys(self.seen).map(function (d) { return self.seen[d]; });
+        self.shown = shown.length;
+        all.hits = shown.concat(all.hits.filter(function (h) { return !self.seen[h[0]]; }));
+        self.summary(false);
         return self.more();
       });
     }
     var page = r.hits.slice(this.shown, this.shown + PAGE);
     this.shown += page.length;
-    page.forEach(function (h) { self.seen[h[0]] = 1; });
+    page.forEach(function (h) { self.seen[h[0]] = h; });
     var docs = page.map(function (h) { return load("d/" + h[0] + ".json", true); });
     var chain = Promise.resolve();
-    docs.forEach(function (p) {
+    docs.forEach(function (p, i) {
+      var hit = page[i];
       chain = chain.then(function () { return p; }).then(function (doc) {
         if (seq !== self.seq || !doc) return;
-        self.list.appendChild(item(doc, r.words));
+        var missing = self.missing(hit);
+        if (missing.length && r.complete && !self.divided) {
+          // after the results holding every word, those holding only some
+          self.divided = true;
+          self.list.appendChild(el("li", "kb-search-partial", "以下结果只含其中部分词语"));
+        }
+        self.list.appendChild(item(doc, r.words, missing));
         self.onResults();
       });
     });

@@ -88,14 +88,15 @@ def search_documents(catalog: Catalog, directory_urls: bool) -> list[SearchDocum
 
 def sentence_documents(catalog: Catalog, directory_urls: bool) -> list[SearchDocument]:
     """One document per sentence of each source text, at its anchor on the source's page
-    (``Sentence.anchor``); titled by the source, which is shown but not scored. The lines of
+    (``Sentence.anchor``); titled by the source, which is shown but not scored. Sources whose
+    text is unpublished (``text_unpublished``) give none. The lines of
     the web page the text was saved from (新闻热点 …) are left out."""
     c = REGISTRY["sources"]
     facets = list(search_facets())
     plain = {"sources": [s.model_dump() for s in catalog.sources.values()]}
     docs: list[SearchDocument] = []
     for s in catalog.sources.values():
-        if not s.file:
+        if not s.file or s.text_unpublished:  # a withheld text stays off the site, search included
             continue
         uri = c.uri(s.id)
         url = dest_url(uri, directory_urls)

@@ -253,3 +253,18 @@ def test_no_query_naming_a_record_returns_an_empty_page(real_site):
     assert len(named) > 250
     assert empty == []
     assert missed == []
+
+
+def test_an_unpublished_source_text_stays_out_of_the_index():
+    """A source whose text may not be published (text_unpublished) gives no sentence results;
+    the published sources of the same catalogue do, at their anchors."""
+    from pilotkb import load_catalog
+
+    from ..conftest import FIXTURES
+
+    catalog = load_catalog(FIXTURES / "sources" / "pilots.yaml")
+    sentences = [d for d in search_documents(catalog, True) if d.type == SENTENCE_TYPE]
+    by_source = {d.url.split("#")[0] for d in sentences}
+    assert "sources/city-report/" in by_source and "sources/province-notice/" in by_source
+    assert "sources/newspaper/" not in by_source
+    assert not any("记者走访" in text for d in sentences for text, _ in d.blocks)

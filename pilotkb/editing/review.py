@@ -182,9 +182,10 @@ def _renames(coll: str, items: list[RecordDiff], before: Snapshot, after: Snapsh
     added = {r.id: after.record(coll, r.id) for r in items if r.kind == ADDED}
     pairs: dict[str, str] = {}  # new id -> old id
     for key in (_content, lambda rec: REGISTRY[coll].name_in(rec) if rec else None):
+        paired = set(pairs.values())
         old_keys: dict[str, list[str]] = {}
         for rid, rec in removed.items():
-            if rid not in pairs.values() and key(rec) is not None:
+            if rid not in paired and key(rec) is not None:
                 old_keys.setdefault(key(rec), []).append(rid)
         new_keys: dict[str, list[str]] = {}
         for rid, rec in added.items():
@@ -195,9 +196,10 @@ def _renames(coll: str, items: list[RecordDiff], before: Snapshot, after: Snapsh
                 pairs[new_ids[0]] = old_keys[k][0]
     if not pairs:
         return items
+    gone = set(pairs.values())
     out: list[RecordDiff] = []
     for r in items:
-        if r.kind == REMOVED and r.id in pairs.values():
+        if r.kind == REMOVED and r.id in gone:
             continue
         if r.kind == ADDED and r.id in pairs:
             old_id = pairs[r.id]
@@ -291,6 +293,10 @@ def _heading(r: RecordDiff, site_url: str) -> str:
     return f"- **{KIND_WORD[r.kind]}** {shown}（{where}{page}）"
 
 
+# records listed in the Markdown (GitHub keeps a job summary of at most 1 MiB); JSON lists all
+MARKDOWN_RECORDS = 300
+
+
 def render_markdown(records: list[RecordDiff], base: str, head: str, path: str, site_url: str = "") -> str:
     """The change as Markdown for a job summary: one section per collection, one item per
     record, one sub-item per field."""
@@ -300,6 +306,10 @@ def render_markdown(records: list[RecordDiff], base: str, head: str, path: str, 
     lines += [counts_line(records), ""]
     if site_url:
         lines += [f"链接指向网站 {md(site_url)} 上的页面；新增的记录在合并发布后才有页面。", ""]
+    if len(records) > MARKDOWN_RECORDS:
+        left = len(records) - MARKDOWN_RECORDS
+        lines += [f"下面列出前 {MARKDOWN_RECORDS} 条；其余 {left} 条见 `scripts/kb diff --format json`。", ""]
+        records = records[:MARKDOWN_RECORDS]
     for i, r in enumerate(records):
         if i == 0 or records[i - 1].collection != r.collection:
             lines += [f"### {md(r.label)}", ""]

@@ -253,3 +253,17 @@ def test_commit_msg_hook_warns_about_a_data_commit_without_chinese(repo):
     git(repo, "reset", "-q")  # nothing staged: a code commit, no warning
     message.write_text("fix typo\n", encoding="utf-8")
     assert kb_diff(repo, "--commit-msg", str(message)).stderr == ""
+
+
+def test_a_very_large_change_lists_the_first_records_and_says_how_many_more(tmp_path):
+    """A job summary holds at most 1 MiB: the Markdown lists the first records, JSON all."""
+    from pilotkb.data import synth
+    from pilotkb.editing.review import MARKDOWN_RECORDS, as_json, compare, render_markdown
+
+    text = synth.write(MARKDOWN_RECORDS + 50, tmp_path).read_bytes()
+    records = compare(None, text)
+    assert len(records) > MARKDOWN_RECORDS + 50
+    md = render_markdown(records, "a", "b", "data/pilots.yaml")
+    assert md.count("- **新增**") == MARKDOWN_RECORDS and len(md.encode()) < 1024 * 1024
+    assert f"其余 {len(records) - MARKDOWN_RECORDS} 条见 `scripts/kb diff --format json`" in md
+    assert len(json.loads(as_json(records, "a", "b", "data/pilots.yaml"))["records"]) == len(records)

@@ -26,7 +26,8 @@ class ArticleText:
 
     BLOCKS = {"p", "li", "h1", "h2", "h3", "h4", "div", "tr", "blockquote", "dl", "ul", "ol", "table"}
     VOID = ("br", "img", "hr", "input", "meta", "link", "wbr")
-    # page furniture, not the record: badges, empty notes, change logs, citations, feed boxes
+    # page furniture, not the record: badges, empty notes, change logs, citations, feed boxes,
+    # edit links
     SKIP_CLASSES = {
         "headerlink",
         "kb-none",
@@ -36,6 +37,7 @@ class ArticleText:
         "kb-history__more",
         "kb-cite",
         "kb-feeds",
+        "kb-edit",
     }
 
     def __init__(self) -> None:

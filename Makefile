@@ -55,9 +55,11 @@ $(STAMP): requirements.txt requirements-dev.txt pyproject.toml
 runtime:
 	@$(MAKE) --no-print-directory -q setup || $(MAKE) --no-print-directory $(RUNTIME_STAMP)
 
+# --no-compile: byte-compiling every installed module took longer than the install itself
+# (about a minute on two cores); the few modules a build imports are compiled as they load.
 $(RUNTIME_STAMP): requirements.txt pyproject.toml
 	$(PYTHON) -m venv $(VENV)
-	$(PY) -m pip install --quiet -r requirements.txt
+	$(PY) -m pip install --quiet --no-compile -r requirements.txt
 	$(PY) -m pip install --quiet --no-deps -e .
 	touch $@
 

@@ -6,8 +6,10 @@ Set them in ``mkdocs.yml`` under ``extra: kb:``; anything not set takes its defa
 from __future__ import annotations
 
 import datetime as _dt
+import re
 from dataclasses import dataclass, fields
 from typing import Any
+from urllib.parse import quote, urlsplit
 
 from pilotkb.data.model import DATE_RE
 from pilotkb.errors import DataError, Problem
@@ -19,6 +21,70 @@ SITE_NAME = "试点经验库"
 DATE_SETTINGS = ("data_date", "bulletin_date")
 # integer settings where 0 means "off"
 ZERO_ALLOWED = ("history_commits",)
+
+
+# the forges whose addresses are known: "/-/" is GitLab's separator before blob/ and edit/
+FORGES = ("github", "gitlab")
+_REPO_URL = re.compile(r"https?://[^\s/?#@]+(?:/[^\s?#]+)+")
+_BRANCH = re.compile(r"[^\s\x00-\x1f~^:?*\[\\]+")
+
+
+@dataclass(frozen=True)
+class Forge:
+    """Where the repository lives, in the conventions of Material's ``repo_url``/``edit_uri``:
+    links to a file (at one of its lines) on the default branch, and to the forge's editor."""
+
+    url: str  # https://github.com/press/pilotkb, without a trailing slash or .git
+    branch: str
+    kind: str  # one of FORGES
+
+    @property
+    def label(self) -> str:
+        return "GitHub" if self.kind == "github" else "GitLab"
+
+    def _page(self, action: str, path: str) -> str:
+        sep = "/-/" if self.kind == "gitlab" else "/"
+        return f"{self.url}{sep}{action}/{quote(self.branch, safe='/')}/{quote(path, safe='/')}"
+
+    def blob(self, path: str, line: int | None = None) -> str:
+        """The file ``path`` (relative to the repository's top) on the branch, at ``line``."""
+        return self._page("blob", path) + (f"#L{line}" if line else "")
+
+    def edit(self, path: str) -> str:
+        """The forge's editor for ``path``; a folder (ending in /) gives Material's ``edit_uri``."""
+        return self._page("edit", path)
+
+
+def _forge_problems(values: dict[str, Any], where: str) -> list[Problem]:
+    url, kind = values.get("repo_url", ""), values.get("repo_kind", "")
+    branch = values.get("repo_branch") or Settings.repo_branch
+
+    def problem(key: str, message: str) -> Problem:
+        return Problem(where, 1, "extra.kb", key, message)
+
+    out = []
+    if url and not _REPO_URL.fullmatch(url):
+        out.append(
+            problem(
+                "repo_url", f"地址不对（{url!r}）；允许：仓库首页地址，如 https://github.com/press/pilotkb"
+            )
+        )
+    if kind and kind not in FORGES:
+        out.append(problem("repo_kind", f"取值“{kind}”无效；允许：github、gitlab，或留空（按地址判断）"))
+    elif url and not kind and _REPO_URL.fullmatch(url) and _guess_kind(url) is None:
+        out.append(problem("repo_kind", f"无法从地址 {url} 判断代码托管平台；允许：github、gitlab"))
+    if not _BRANCH.fullmatch(branch) or ".." in branch or branch.startswith(("-", "/")):
+        out.append(problem("repo_branch", f"分支名不对（{branch!r}）；允许：默认分支的名称，如 main"))
+    return out
+
+
+def _guess_kind(url: str) -> str | None:
+    host = (urlsplit(url).hostname or "").lower()
+    if host == "github.com":
+        return "github"
+    if host == "gitlab.com" or host.startswith("gitlab."):
+        return "gitlab"
+    return None
 
 
 def _date_text(value: Any) -> str | None:
@@ -84,6 +150,24 @@ class Settings:
     precompress: bool = False
     """构建后是否在每个文本文件（HTML、CSS、JS、JSON、SVG、XML、CSV，1 KB 以上）旁写一份 gzip 压缩副本（name.gz），供只发送预压缩文件的主机使用（GitLab Pages、nginx 的 gzip_static），手机下载量约为原来的四分之一；会自行压缩的主机（GitHub Pages）无需开启。默认关闭：副本使输出多出约四分之一，构建稍慢。"""
 
+    repo_url: str = ""
+    """代码仓库首页地址（如 https://github.com/press/pilotkb），由环境变量 KB_REPO_URL 给出，CI 按代码托管平台自动设置。设置后，每个记录页链接到数据文件中这条记录所在的行和平台的在线编辑器，手写页面显示“编辑此页”按钮；留空则没有这些链接。"""
+
+    repo_branch: str = "main"
+    """链接指向的分支（默认分支），由环境变量 KB_REPO_BRANCH 给出；留空即 main。"""
+
+    repo_kind: str = ""
+    """代码托管平台：github 或 gitlab（两者的文件和编辑器地址写法不同），由环境变量 KB_REPO_KIND 给出；留空则按地址判断（github.com 为 github，gitlab.com 或以 gitlab. 开头的主机为 gitlab）。"""
+
+    @property
+    def forge(self) -> Forge | None:
+        """The repository's links, or None when ``repo_url`` is not set."""
+        if not self.repo_url:
+            return None
+        url = self.repo_url.rstrip("/").removesuffix(".git")
+        kind = self.repo_kind or _guess_kind(url) or "github"
+        return Forge(url, self.repo_branch or Settings.repo_branch, kind)
+
     @classmethod
     def from_mapping(cls, raw: Any, where: str = "mkdocs.yml") -> Settings:
         raw = raw or {}
@@ -123,6 +207,7 @@ class Settings:
                 problems.append(Problem(where, 1, "extra.kb", key, f"应为{least}，实际是 {value}"))
                 continue
             values[key] = value
+        problems += _forge_problems(values, where)
         if problems:
             raise DataError(problems)
         return cls(**values)

@@ -4,6 +4,7 @@ the site it produces served under a sub-path (/kb/), as project Pages are, in Ch
 
 from __future__ import annotations
 
+import contextlib
 import functools
 import http.server
 import io
@@ -99,6 +100,7 @@ def test_workflows_run_only_make_targets(commands):
         named = [w for w in words[1:] if "=" not in w]
         assert named and set(named) <= targets, line
     assert "make test" in lines and any(line.startswith("make pages") for line in lines)
+    assert "make verify" in lines and "make review" in lines  # the fast path of a data change
 
 
 def test_github_workflow_uses_only_the_official_actions_and_deploys_from_the_default_branch():
@@ -155,6 +157,193 @@ def test_pre_commit_config_is_valid_and_checks_the_data():
     }
     assert hooks["kb-check"]["entry"] == "scripts/kb check" and hooks["kb-check"]["files"] == "^data/"
     assert {"ruff-check", "ruff-format"} <= set(hooks)
+    subject = hooks["kb-commit-subject"]
+    assert subject["entry"] == "scripts/kb diff --commit-msg" and subject["stages"] == ["commit-msg"]
+    config = yaml.safe_load(PRECOMMIT.read_text(encoding="utf-8"))
+    assert "commit-msg" in config["default_install_hook_types"] and config["default_stages"] == ["pre-commit"]
+
+
+# --- the fast path of a data change ----------------------------------------------------
+
+
+def github_steps() -> list[dict]:
+    return yaml.safe_load(GITHUB.read_text(encoding="utf-8"))["jobs"]["test"]["steps"]
+
+
+def test_github_runs_one_required_job_that_chooses_its_checks_itself():
+    """One job, whatever the change, so the required check always reports under its name:
+    `make scope` decides, then `make verify` (data and text) or `make test` (anything else)."""
+    data = yaml.safe_load(GITHUB.read_text(encoding="utf-8"))
+    triggers = data[True] if True in data else data["on"]
+    assert triggers["pull_request"] is None and "paths" not in str(triggers)  # no filter skips the check
+    assert data["jobs"]["test"]["name"] == "校验、测试、构建" and "if" not in data["jobs"]["test"]
+    steps = github_steps()
+    by_run = {s["run"]: s for s in steps if "run" in s}
+    scope = by_run["make scope"]
+    assert (
+        scope["id"] == "scope" and scope["env"]["KB_DIFF_BASE"] == "${{ github.event.pull_request.base.sha }}"
+    )
+    assert by_run["make verify"]["if"] == "steps.scope.outputs.suite == 'data'"
+    assert by_run["make test"]["if"] == by_run["make pages"]["if"] == "steps.scope.outputs.suite != 'data'"
+    order = [s.get("run") for s in steps]
+    assert order.index("make scope") < order.index("make test") < order.index("make pages")
+    # the data change in readers' words goes to the job summary of every pull request
+    review = by_run["make review"]
+    assert "pull_request" in review["if"] and "!cancelled()" in review["if"]
+    assert review["env"]["KB_DIFF_BASE"] == "${{ github.event.pull_request.base.sha }}"
+
+
+REPO_ENV = {
+    "KB_REPO_URL": "${{ github.server_url }}/${{ github.repository }}",
+    "KB_REPO_BRANCH": "${{ github.event.repository.default_branch }}",
+    "KB_REPO_KIND": "github",
+}
+
+
+def test_ci_gives_the_repository_address_to_the_builds_only():
+    """KB_REPO_URL (edit links) from the forge's own variables, for the builds that are
+    published or previewed, never for the test suite (which builds sites of its own)."""
+    data = yaml.safe_load(GITHUB.read_text(encoding="utf-8"))
+    builds = [
+        s for j in data["jobs"].values() for s in j["steps"] if s.get("run") in ("make pages", "make verify")
+    ]
+    assert len(builds) == 3 and all(REPO_ENV.items() <= s["env"].items() for s in builds)
+    assert "env" not in data["jobs"]["test"] and "env" not in by_name(github_steps(), "make test")
+    gitlab = yaml.safe_load(GITLAB.read_text(encoding="utf-8"))
+    for job in ("verify", "pages"):
+        v = gitlab[job]["variables"]
+        assert (v["KB_REPO_URL"], v["KB_REPO_BRANCH"], v["KB_REPO_KIND"]) == (
+            "$CI_PROJECT_URL",
+            "$CI_DEFAULT_BRANCH",
+            "gitlab",
+        )
+    assert "KB_REPO_URL" not in gitlab["test"]["variables"]
+    (preview,) = [line for line in gitlab["test"]["script"] if line.startswith("make pages")]
+    assert "KB_REPO_URL=$CI_PROJECT_URL" in preview and "KB_REPO_BRANCH=$CI_DEFAULT_BRANCH" in preview
+
+
+def by_name(steps: list[dict], run_line: str) -> dict:
+    return next(s for s in steps if s.get("run") == run_line)
+
+
+def test_gitlab_runs_the_whole_suite_on_code_changes_and_the_fast_path_otherwise():
+    data = yaml.safe_load(GITLAB.read_text(encoding="utf-8"))
+    code = data[".code-changes"]
+    test_rules = data["test"]["rules"]
+    assert test_rules[0] == {"if": "$CI_COMMIT_BRANCH == $CI_DEFAULT_BRANCH"}  # always before deploying
+    assert test_rules[1] == {"if": '$CI_PIPELINE_SOURCE == "merge_request_event"', "changes": code}
+    assert data["verify"]["script"] == ["make verify"]
+    assert data["verify"]["rules"] == [
+        {"if": '$CI_PIPELINE_SOURCE != "merge_request_event"', "when": "never"},
+        {"changes": code, "when": "never"},
+        {"when": "on_success"},
+    ]
+    assert (
+        data["verify"]["artifacts"]["reports"]["codequality"] == data["verify"]["variables"]["KB_CODEQUALITY"]
+    )
+    review = data["review"]
+    assert review["variables"]["KB_DIFF_BASE"] == "$CI_MERGE_REQUEST_DIFF_BASE_SHA"
+    assert review["artifacts"]["paths"] == ["kb-diff.md"] and review["artifacts"]["expose_as"]
+    assert review["rules"] == [
+        {"if": '$CI_PIPELINE_SOURCE == "merge_request_event"', "changes": ["data/**/*"]}
+    ]
+
+
+def gitlab_glob(pattern: str) -> re.Pattern[str]:
+    """A rules:changes pattern as GitLab reads it (File.fnmatch with FNM_PATHNAME | FNM_DOTMATCH
+    | FNM_EXTGLOB): ``*`` within one folder, ``**/`` any folders, ``{a,b}`` either."""
+    out, i = "", 0
+    while i < len(pattern):
+        if pattern.startswith("**/", i):
+            out, i = out + "(?:.*/)?", i + 3
+        elif pattern[i] == "*":
+            out, i = out + "[^/]*", i + 1
+        elif pattern[i] == "{":
+            end = pattern.index("}", i)
+            out, i = out + "(?:" + "|".join(map(re.escape, pattern[i + 1 : end].split(","))) + ")", end + 1
+        else:
+            out, i = out + re.escape(pattern[i]), i + 1
+    return re.compile(out)
+
+
+def test_make_scope_and_the_gitlab_rules_split_every_file_alike():
+    """Every file of the repository (and a few that may come) is code for both CI files or
+    data for both; a new top-level folder must be added to .code-changes."""
+    makefile = (ROOT / "Makefile").read_text(encoding="utf-8")
+    data_only = re.compile(re.search(r"^DATA_ONLY := (.*)$", makefile, re.M).group(1).replace("$$", "$"))
+    code = [gitlab_glob(p) for p in yaml.safe_load(GITLAB.read_text(encoding="utf-8"))[".code-changes"]]
+    files = run(["git", "ls-files"]).stdout.splitlines()
+    files += ["data/sources/新来源.txt", "docs/guide/new.md", "docs/assets/new.js", "pilotkb/new.py", "NEWS"]
+    split = {name: (bool(data_only.search(name)), any(p.fullmatch(name) for p in code)) for name in files}
+    assert [name for name, (data, is_code) in split.items() if data == is_code] == []
+    assert split["data/pilots.yaml"] == (True, False) and split["docs/guide/editing.md"] == (True, False)
+    assert split["docs/assets/kb.css"] == (False, True) and split[".gitlab-ci.yml"] == (False, True)
+
+
+def scratch_repo(root: Path) -> Path:
+    """The Makefile in a repository of its own with a data file, a page and some code."""
+    for name in ("Makefile", "data/pilots.yaml", "docs/guide/editing.md", "pilotkb/settings.py"):
+        (root / name).parent.mkdir(parents=True, exist_ok=True)
+        shutil.copy(ROOT / name, root / name)
+    git = ["git", "-c", "user.name=CI", "-c", "user.email=ci@example.org"]
+    for cmd in (["init", "-q", "-b", "main"], ["add", "-A"], ["commit", "-qm", "base"]):
+        assert run([*git, *cmd], cwd=root).returncode == 0
+    return root
+
+
+@pytest.mark.parametrize(
+    ("changed", "suite"),
+    [
+        (["data/pilots.yaml"], "data"),
+        (["data/pilots.yaml", "docs/guide/editing.md", "data/sources/新来源.txt"], "data"),
+        (["data/pilots.yaml", "pilotkb/settings.py"], "full"),
+        (["Makefile"], "full"),
+        ([], "full"),
+    ],
+    ids=["data", "data-and-text", "data-and-code", "makefile", "nothing"],
+)
+def test_make_scope_chooses_the_suite_by_what_changed(tmp_path, changed, suite):
+    repo = scratch_repo(tmp_path / "repo")
+    base = run(["git", "rev-parse", "HEAD"], cwd=repo).stdout.strip()
+    for name in changed:
+        (repo / name).parent.mkdir(parents=True, exist_ok=True)
+        with (repo / name).open("a", encoding="utf-8") as f:
+            f.write("\n# 改动\n")
+    git = ["git", "-c", "user.name=CI", "-c", "user.email=ci@example.org"]
+    run([*git, "add", "-A"], cwd=repo)
+    run([*git, "commit", "-qm", "change", "--allow-empty"], cwd=repo)
+    output = tmp_path / "github-output"
+    env = {**ENV, "GITHUB_OUTPUT": str(output), "KB_DIFF_BASE": base}
+    result = run(["make", "-s", "scope"], cwd=repo, env=env)
+    assert result.returncode == 0, result.stderr
+    assert result.stdout == f"suite={suite}\n" and output.read_text() == f"suite={suite}\n"
+
+
+@pytest.mark.parametrize("base", ["", "no-such-commit"], ids=["push", "unknown-base"])
+def test_make_scope_runs_the_whole_suite_without_a_usable_base(tmp_path, base):
+    repo = scratch_repo(tmp_path / "repo")
+    result = run(["make", "-s", "scope", f"KB_DIFF_BASE={base}"], cwd=repo, env={**ENV, "GITHUB_OUTPUT": ""})
+    assert result.stdout.splitlines()[-1] == "suite=full"
+
+
+def test_make_verify_installs_only_what_validating_and_building_need(tmp_path):
+    """In a fresh clone (no environment), `make verify` installs requirements.txt and the
+    package, nothing of the tests: no dev requirements, browser, fonts or npm tools."""
+    for name in ("Makefile", "requirements.txt", "requirements-dev.txt", "pyproject.toml"):
+        shutil.copy(ROOT / name, tmp_path / name)
+    # dry run: recursive make lines are run, with -n passed on, so nothing is installed here either
+    result = run(["make", "-n", "verify"], cwd=tmp_path)
+    assert result.returncode == 0, result.stderr
+    plan = result.stdout
+    assert "pip install --quiet --no-compile -r requirements.txt" in plan and "--no-deps -e ." in plan
+    assert "requirements-dev" not in plan and not re.search(r"apt-get|npm|playwright|chromium", plan)
+    assert (
+        plan.index("-r requirements.txt")
+        < plan.index("scripts/kb check")
+        < plan.index("mkdocs build --strict")
+    )
+    runtime = set((ROOT / "requirements.txt").read_text(encoding="utf-8").split())
+    assert not {"pytest==9.2.0", "playwright==1.65.2"} & runtime
 
 
 # --- the GitLab pipeline, run by gitlab-ci-local --------------------------------------
@@ -220,14 +409,54 @@ def jobs_listed(repo: Path, *args: str) -> dict[str, str]:
     return {job["name"]: job["when"] for job in json.loads(result.stdout)}
 
 
+MR = ("--variable", "CI_PIPELINE_SOURCE=merge_request_event")
+
+
 def test_pages_job_only_on_the_default_branch(pipeline_repo):
-    assert jobs_listed(pipeline_repo) == {"test": "on_success", "pages": "on_success"}
+    on_main = {"test": "on_success", "verify": "never", "review": "never", "pages": "on_success"}
+    assert jobs_listed(pipeline_repo) == on_main
     run(["git", "checkout", "-q", "-b", "editor/new-update"], cwd=pipeline_repo)
     try:
-        mr = jobs_listed(pipeline_repo, "--variable", "CI_PIPELINE_SOURCE=merge_request_event")
-        assert mr == {"test": "on_success", "pages": "never"}
+        mr = jobs_listed(pipeline_repo, *MR)
+        assert mr["pages"] == "never"
     finally:
         run(["git", "checkout", "-q", "main"], cwd=pipeline_repo)
+
+
+@contextlib.contextmanager
+def branch_changing(repo: Path, *files: str):
+    """A branch of ``repo`` with one commit that appends a line to each of ``files``."""
+    git = ["git", "-c", "user.name=CI", "-c", "user.email=ci@example.org"]
+    assert run([*git, "checkout", "-q", "-b", "editor/change"], cwd=repo).returncode == 0
+    try:
+        for name in files:
+            with (repo / name).open("a", encoding="utf-8") as f:
+                f.write("\n# 改动\n")
+        assert run([*git, "commit", "-qam", "改动"], cwd=repo).returncode == 0
+        yield run(["git", "rev-parse", "main"], cwd=repo).stdout.strip()
+    finally:
+        run(["git", "checkout", "-q", "-f", "main"], cwd=repo)
+        run(["git", "branch", "-q", "-D", "editor/change"], cwd=repo)
+
+
+@pytest.mark.parametrize(
+    ("files", "expected"),
+    [
+        (["data/pilots.yaml"], {"verify": "on_success", "review": "on_success", "test": "never"}),
+        (["docs/guide/editing.md"], {"verify": "on_success", "review": "never", "test": "never"}),
+        (
+            ["data/pilots.yaml", "pilotkb/settings.py"],
+            {"verify": "never", "review": "on_success", "test": "on_success"},
+        ),
+        (["docs/assets/kb.css"], {"verify": "never", "review": "never", "test": "on_success"}),
+        (["Makefile"], {"verify": "never", "review": "never", "test": "on_success"}),
+    ],
+    ids=["data", "docs-text", "data-and-code", "stylesheet", "makefile"],
+)
+def test_merge_requests_get_the_fast_path_only_for_data_and_text(pipeline_repo, files, expected):
+    with branch_changing(pipeline_repo, *files):
+        listed = jobs_listed(pipeline_repo, *MR)
+    assert {job: listed[job] for job in expected} == expected and listed["pages"] == "never"
 
 
 @pytest.fixture(scope="module")
@@ -255,6 +484,8 @@ def test_gitlab_pages_job_produces_the_site(pages_site, pipeline_repo):
     assert f'<link rel="canonical" href="{url}pilots/{pilot}/">' in case
     locs = re.findall(r"<loc>([^<]*)</loc>", (public / "sitemap.xml").read_text(encoding="utf-8"))
     assert f"{url}pilots/{pilot}/" in locs and all(loc.startswith(url) for loc in locs)
+    # the published pages link to the repository GitLab names (CI_PROJECT_URL, CI_DEFAULT_BRANCH)
+    assert 'href="https://gitlab.example.org/press/pilotkb/-/edit/main/data/pilots.yaml"' in case
 
 
 # --- the site under a sub-path, in Chromium -------------------------------------------
@@ -411,3 +642,94 @@ def test_pre_commit_hooks_refuse_broken_data(pipeline_repo, tmp_path):
     result = run(hooks, cwd=pipeline_repo, env=env)
     assert result.returncode == 0, result.stdout
     assert re.search(r"数据校验.*Passed", result.stdout)
+
+
+@contextlib.contextmanager
+def status_changed(repo: Path):
+    """A branch whose one commit sets the first pilot in progress to 已完成销号: (base, pilot)."""
+    pilot = next(p for p in RAW["pilots"] if p.get("status") == "推进中")
+    data = repo / "data" / "pilots.yaml"
+    text = data.read_text(encoding="utf-8")
+    block = re.search(rf"  - id: {pilot['id']}\n(?:    .*\n|\n)*?    status: 推进中\n", text).group(0)
+    git = ["git", "-c", "user.name=CI", "-c", "user.email=ci@example.org"]
+    base = run(["git", "rev-parse", "HEAD"], cwd=repo).stdout.strip()
+    assert run([*git, "checkout", "-q", "-b", "editor/status"], cwd=repo).returncode == 0
+    try:
+        data.write_text(text.replace(block, block.replace("推进中", "已完成销号")), encoding="utf-8")
+        assert run([*git, "commit", "-qam", "试点销号"], cwd=repo).returncode == 0
+        yield base, pilot
+    finally:
+        run(["git", "checkout", "-q", "-f", "main"], cwd=repo)
+        run(["git", "branch", "-q", "-D", "editor/status"], cwd=repo)
+
+
+def test_pre_commit_warns_about_a_data_commit_without_chinese(pipeline_repo, tmp_path):
+    env = {**ENV, "PRE_COMMIT_HOME": str(tmp_path / "pre-commit")}
+    message = tmp_path / "COMMIT_EDITMSG"
+    hook = [
+        str(BIN / "pre-commit"),
+        "run",
+        "--hook-stage",
+        "commit-msg",
+        "--commit-msg-filename",
+        str(message),
+    ]
+    data = pipeline_repo / "data" / "pilots.yaml"
+    original = data.read_bytes()
+    try:
+        data.write_bytes(original.replace("status: 推进中".encode(), "status: 已完成销号".encode(), 1))
+        run(["git", "add", "data/pilots.yaml"], cwd=pipeline_repo)
+        message.write_text("update data\n", encoding="utf-8")
+        result = run(hook, cwd=pipeline_repo, env=env)
+        assert result.returncode == 0  # it warns; the commit goes ahead
+        assert "提交说明“update data”里没有中文" in result.stdout and "建议：试点：修改“" in result.stdout
+        message.write_text("试点：某试点已完成销号\n", encoding="utf-8")
+        assert "没有中文" not in run(hook, cwd=pipeline_repo, env=env).stdout
+    finally:
+        run(["git", "reset", "-q"], cwd=pipeline_repo)
+        data.write_bytes(original)
+
+
+# --- the fast path's jobs, run by gitlab-ci-local (last: they rebuild public/) -----------
+
+
+def test_gitlab_review_job_and_github_summary_show_the_change_in_readers_words(pipeline_repo, tmp_path):
+    with status_changed(pipeline_repo) as (base, pilot):
+        result = gcl(pipeline_repo, *MR, "--variable", f"CI_MERGE_REQUEST_DIFF_BASE_SHA={base}", "review")
+        assert result.returncode == 0, (result.stdout + result.stderr)[-3000:]
+        report = pipeline_repo / ".gitlab-ci-local" / "artifacts" / "review" / "kb-diff.md"
+        text = report.read_text(encoding="utf-8")
+        assert f"**{pilot['name']}**" in text or f"[{pilot['name']}]" in text
+        assert "状态：<del>推进中</del> → <ins>已完成销号</ins>" in text and text.count("- **修改**") == 1
+        # GitHub: the same text appended to the job summary
+        summary = tmp_path / "summary.md"
+        summary.write_text("earlier step\n", encoding="utf-8")
+        env = {**ENV, "GITHUB_STEP_SUMMARY": str(summary), "KB_DIFF_BASE": base}
+        made = run(["make", "-s", "review"], cwd=pipeline_repo, env=env)
+        assert made.returncode == 0, made.stderr
+        written = (pipeline_repo / "kb-diff.md").read_text(encoding="utf-8")
+        assert "状态：<del>推进中</del> → <ins>已完成销号</ins>" in written
+        assert summary.read_text(encoding="utf-8") == "earlier step\n" + written
+    assert run(["make", "-s", "review"], cwd=pipeline_repo).returncode != 0  # no base: refused
+
+
+def test_gitlab_verify_job_checks_and_builds_a_data_change(pipeline_repo):
+    """The fast path end to end: `make verify` with the runtime only, the data check's Code
+    Quality report and the preview with the record pages' edit links (CI_PROJECT_URL)."""
+    report = pipeline_repo / "gl-code-quality-report.json"  # the job's report (GitLab collects it)
+    report.unlink(missing_ok=True)
+    result = gcl(pipeline_repo, *MR, "--variable", "CI_PAGES_URL=http://127.0.0.1/kb", "verify", timeout=900)
+    assert result.returncode == 0, (result.stdout + result.stderr)[-5000:]
+    assert "PASS" in result.stdout and "verify" in result.stdout
+    assert json.loads(report.read_text(encoding="utf-8")) == []  # no problem: an empty report
+    kept = pipeline_repo / ".gitlab-ci-local" / "artifacts" / "verify"
+    pilot = RAW["pilots"][0]["id"]
+    page = (kept / "public" / "pilots" / pilot / "index.html").read_text(encoding="utf-8")
+    repo = "https://gitlab.example.org/press/pilotkb"
+    line = next(
+        i
+        for i, ln in enumerate((ROOT / "data" / "pilots.yaml").read_text(encoding="utf-8").splitlines(), 1)
+        if ln == f"  - id: {pilot}"
+    )
+    assert f'href="{repo}/-/blob/main/data/pilots.yaml#L{line}"' in page
+    assert f'href="{repo}/-/edit/main/data/pilots.yaml"' in page

@@ -7,6 +7,7 @@ import re
 
 import pytest
 
+from pilotkb import DataError
 from pilotkb.settings import Settings, documented
 
 from .conftest import ROOT, build, make_project
@@ -19,7 +20,7 @@ def test_every_setting_is_documented_with_its_default(name, default, help_text):
     row = next((ln for ln in SETTINGS_DOC.splitlines() if ln.startswith(f"| `{name}` |")), None)
     assert row is not None, f"setting {name} missing from docs/guide/settings.md"
     shown = json.dumps(default) if not isinstance(default, str) else default
-    assert f"`{shown}`" in row
+    assert (f"`{shown}`" if shown else "| （空） |") in row
     assert help_text and help_text in row
 
 
@@ -64,3 +65,47 @@ def test_every_environment_variable_is_documented():
     read = _variables_read()
     assert "KB_MAX_INPUT_MB" in read and "KB_SITE_URL" in read
     assert read <= documented_vars, f"not on docs/guide/settings.md: {sorted(read - documented_vars)}"
+
+
+@pytest.mark.parametrize(
+    ("raw", "blob", "edit"),
+    [
+        (
+            {"repo_url": "https://github.com/press/pilotkb/"},
+            "https://github.com/press/pilotkb/blob/main/data/pilots.yaml#L12",
+            "https://github.com/press/pilotkb/edit/main/data/pilots.yaml",
+        ),
+        (
+            {"repo_url": "https://gitlab.com/press/kb.git", "repo_branch": "发布/2026"},
+            "https://gitlab.com/press/kb/-/blob/%E5%8F%91%E5%B8%83/2026/data/pilots.yaml#L12",
+            "https://gitlab.com/press/kb/-/edit/%E5%8F%91%E5%B8%83/2026/data/pilots.yaml",
+        ),
+        (
+            {"repo_url": "https://code.example.org/press/kb", "repo_kind": "gitlab", "repo_branch": ""},
+            "https://code.example.org/press/kb/-/blob/main/data/pilots.yaml#L12",
+            "https://code.example.org/press/kb/-/edit/main/data/pilots.yaml",
+        ),
+    ],
+    ids=["github", "gitlab-com", "self-hosted-gitlab"],
+)
+def test_repository_links_follow_each_forges_conventions(raw, blob, edit):
+    forge = Settings.from_mapping(raw).forge
+    assert forge.blob("data/pilots.yaml", 12) == blob and forge.edit("data/pilots.yaml") == edit
+    assert Settings.from_mapping({"repo_url": ""}).forge is None
+
+
+@pytest.mark.parametrize(
+    ("raw", "message"),
+    [
+        ({"repo_url": "javascript:alert(1)"}, "repo_url: 地址不对"),
+        ({"repo_url": "https://token@github.com/press/kb"}, "repo_url: 地址不对"),
+        ({"repo_url": "https://git.example.org/press/kb"}, "repo_kind: 无法从地址"),
+        ({"repo_url": "https://github.com/press/kb", "repo_kind": "gitea"}, "repo_kind: 取值“gitea”无效"),
+        ({"repo_url": "https://github.com/press/kb", "repo_branch": "a b"}, "repo_branch: 分支名不对"),
+        ({"repo_url": "https://github.com/press/kb", "repo_branch": "../x"}, "repo_branch: 分支名不对"),
+    ],
+)
+def test_a_bad_repository_setting_is_refused_with_what_to_write(raw, message):
+    with pytest.raises(DataError) as info:
+        Settings.from_mapping(raw)
+    assert message in info.value.report() and "允许：" in info.value.report()

@@ -152,7 +152,7 @@ def field_label(coll: str, name: str) -> str:
     model = MODELS.get(coll)
     info = model.model_fields.get(name) if model else None
     desc = (info.description if info else None) or name
-    return re.split(r"[；（(，]", desc, maxsplit=1)[0] or name
+    return re.split(r"[；（(，：]", desc, maxsplit=1)[0] or name
 
 
 def _plain(value: Any) -> str:
@@ -171,17 +171,20 @@ def _plain(value: Any) -> str:
     return str(value)
 
 
-def _short(value: Any) -> str:
+def _short(value: Any, limit: int | None = VALUE_LIMIT) -> str:
     text = " ".join(_plain(value).split())
-    return text if len(text) <= VALUE_LIMIT else text[: VALUE_LIMIT - 1] + "…"
+    return text if limit is None or len(text) <= limit else text[: limit - 1] + "…"
 
 
 def _canon(value: Any) -> str:
     return json.dumps(value, ensure_ascii=False, sort_keys=True, default=str)
 
 
-def diff_fields(coll: str, old: dict[str, Any], new: dict[str, Any]) -> list[FieldChange]:
-    """Field changes between two versions of one record, in the new record's field order."""
+def diff_fields(
+    coll: str, old: dict[str, Any], new: dict[str, Any], limit: int | None = VALUE_LIMIT
+) -> list[FieldChange]:
+    """Field changes between two versions of one record, in the new record's field order;
+    values cut at ``limit`` characters (None: whole, as ``scripts/kb diff`` shows them)."""
     out: list[FieldChange] = []
     order = list(new) + [k for k in old if k not in new]
     for key in order:
@@ -191,13 +194,13 @@ def diff_fields(coll: str, old: dict[str, Any], new: dict[str, Any]) -> list[Fie
             continue
         label = field_label(coll, key)
         if _is_item_list(a) and _is_item_list(b) and not empty_a and not empty_b:
-            out.extend(_diff_items(key, label, a, b))
+            out.extend(_diff_items(key, label, a, b, limit))
         elif empty_a:
-            out.append(FieldChange(key, label, ADDED, None, _short(b)))
+            out.append(FieldChange(key, label, ADDED, None, _short(b, limit)))
         elif empty_b:
-            out.append(FieldChange(key, label, REMOVED, _short(a), None))
+            out.append(FieldChange(key, label, REMOVED, _short(a, limit), None))
         else:
-            out.append(FieldChange(key, label, CHANGED, _short(a), _short(b)))
+            out.append(FieldChange(key, label, CHANGED, _short(a, limit), _short(b, limit)))
     return out
 
 
@@ -205,7 +208,7 @@ def _is_item_list(value: Any) -> bool:
     return isinstance(value, list) and all(isinstance(v, dict) for v in value)
 
 
-def _diff_items(key: str, label: str, a: list[dict], b: list[dict]) -> list[FieldChange]:
+def _diff_items(key: str, label: str, a: list[dict], b: list[dict], limit: int | None) -> list[FieldChange]:
     """Items of a list of mappings (updates, metrics …): which were added, removed, changed."""
     ca, cb = [_canon(x) for x in a], [_canon(x) for x in b]
     removed = [x for x, c in zip(a, ca, strict=True) if c not in cb]
@@ -213,7 +216,9 @@ def _diff_items(key: str, label: str, a: list[dict], b: list[dict]) -> list[Fiel
     out: list[FieldChange] = []
     # an item edited in place shows as old → new
     while removed and added and len(a) == len(b):
-        out.append(FieldChange(key, label, CHANGED, _short(removed.pop(0)), _short(added.pop(0))))
-    out += [FieldChange(key, label, ADDED, None, _short(x)) for x in added]
-    out += [FieldChange(key, label, REMOVED, _short(x), None) for x in removed]
+        out.append(
+            FieldChange(key, label, CHANGED, _short(removed.pop(0), limit), _short(added.pop(0), limit))
+        )
+    out += [FieldChange(key, label, ADDED, None, _short(x, limit)) for x in added]
+    out += [FieldChange(key, label, REMOVED, _short(x, limit), None) for x in removed]
     return out

@@ -1,7 +1,8 @@
 """Running git: the only module of the package that starts a git process.
 
-The history of the data file (``analysis.history``) and the preview's "was a commit made"
-check read the repository through these functions.
+The history of the data file (``analysis.history``), the preview's "was a commit made" check
+and ``scripts/kb diff`` (two versions of the data file) read the repository through these
+functions.
 """
 
 from __future__ import annotations
@@ -21,6 +22,11 @@ class GitError(Exception):
 
 
 def git(cwd: Path, *args: str) -> str:
+    return _run(cwd, *args).decode("utf-8", "replace")
+
+
+def _run(cwd: Path, *args: str) -> bytes:
+    """git's output, as bytes; ``GitError`` with the first line of its complaint."""
     try:
         out = subprocess.run(
             ["git", "-c", "core.quotepath=off", *args],
@@ -34,7 +40,7 @@ def git(cwd: Path, *args: str) -> str:
     if out.returncode != 0:
         first = out.stderr.decode("utf-8", "replace").strip().splitlines()
         raise GitError(first[0] if first else f"git {args[0]} 退出码 {out.returncode}")
-    return out.stdout.decode("utf-8", "replace")
+    return out.stdout
 
 
 class BlobReader:
@@ -68,6 +74,51 @@ class BlobReader:
             if stream:
                 stream.close()
         self.proc.wait(timeout=60)
+
+
+def resolve_commit(cwd: Path, rev: str) -> str:
+    """The full hash of the commit ``rev`` names (a hash, branch, tag, ``HEAD~1`` …);
+    ``GitError`` when it names none (also for a ``rev`` that looks like an option)."""
+    try:
+        return git(cwd, "rev-parse", "--verify", "--quiet", "--end-of-options", f"{rev}^{{commit}}").strip()
+    except GitError as exc:
+        raise GitError(f"“{rev}”不是这个仓库中的提交") from exc
+
+
+def file_at(cwd: Path, commit: str, name: str) -> bytes | None:
+    """The file ``name`` of folder ``cwd`` as it was at ``commit`` (None: it did not exist)."""
+    listed = git(cwd, "ls-tree", "-l", "-z", commit, "--", name).split("\0")[0]
+    if not listed:
+        return None
+    meta = listed.split("\t", 1)[0].split()
+    if len(meta) != 4 or meta[1] != "blob":
+        raise GitError(f"{name} 在提交 {commit[:7]} 中不是文件")
+    return _read_blob(cwd, meta[2], int(meta[3]), f"{name} 在提交 {commit[:7]} 中")
+
+
+def staged_file(cwd: Path, name: str) -> bytes | None:
+    """The file ``name`` of folder ``cwd`` as staged for the next commit (None: not in the index)."""
+    listed = git(cwd, "ls-files", "--stage", "-z", "--", name).split("\0")[0]
+    if not listed:
+        return None
+    oid = listed.split("\t", 1)[0].split()[1]
+    size = int(git(cwd, "cat-file", "-s", oid).strip())
+    return _read_blob(cwd, oid, size, f"暂存区中的 {name}")
+
+
+def _read_blob(cwd: Path, oid: str, size: int, what: str) -> bytes:
+    if size > MAX_INPUT_BYTES:  # larger than any input the package reads
+        raise GitError(f"{what}超过 {MAX_INPUT_BYTES // (1024 * 1024)} MB")
+    return _run(cwd, "cat-file", "blob", oid)
+
+
+def merging(cwd: Path) -> bool:
+    """A merge is under way (its commit's message is git's, and the history leaves merges out)."""
+    try:
+        git(cwd, "rev-parse", "-q", "--verify", "MERGE_HEAD")
+    except GitError:
+        return False
+    return True
 
 
 def head_commit(cwd: Path) -> str | None:

@@ -18,17 +18,20 @@ from pilotkb.data.registry import REGISTRY, model_cited_parts
 
 
 class Catalog:
-    def __init__(self, data: BaseModel, path: Path):
+    def __init__(self, data: BaseModel, path: Path, lines: dict[tuple[str, str], int] | None = None):
         self.data = data  # the validated registry.DataFile
         self.path = path
+        # the line (1-based) of each record's first line (its ``- id:``) by (collection, id),
+        # as the loader read it (the edit links of the record pages)
+        self.lines = lines or {}
         self.records: dict[str, dict[str, Any]] = {
             name: {r.id: r for r in getattr(data, name)} for name in REGISTRY
         }
         self.links = self._links()
 
     @classmethod
-    def build(cls, data: BaseModel, path: Path) -> Catalog:
-        return cls(data, path)
+    def build(cls, data: BaseModel, path: Path, lines: dict[tuple[str, str], int] | None = None) -> Catalog:
+        return cls(data, path, lines)
 
     def __getattr__(self, name: str) -> dict[str, Any]:
         # cat.pilots, cat.areas …: the records of a collection by id, in data order

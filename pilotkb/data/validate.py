@@ -59,12 +59,14 @@ def _valid_quickly(path: Path) -> Catalog | None:
     messages are the detailed path's own.
     """
     try:
-        data = fastload.read(read_input(path).decode("utf-8-sig"))
+        text = read_input(path).decode("utf-8-sig")
+        data = fastload.read(text)
     except (DataError, UnicodeDecodeError):
         return None  # the detailed path says what is wrong
     if not isinstance(data, dict):
         return None
-    run = ValidationRun(Located(data, {}, display_name(path)), path)
+    # the records' lines only (the quick reader keeps no others); messages never come from here
+    run = ValidationRun(Located(data, fastload.item_lines(text, data), display_name(path)), path)
     for check in CHECKS:
         for _ in check(run):
             return None
@@ -87,7 +89,9 @@ def validate(located: Located, path: Path) -> Catalog:
 
 def _catalog(run: ValidationRun, path: Path) -> Catalog:
     model = DataFile.model_construct(**{c: [r for _, r in run.valid[c]] for c in FILE_ORDER})
-    return Catalog(model, path)
+    known = run.loc.lines
+    lines = {(c, r.id): known[(c, i)] for c in FILE_ORDER for i, r in run.valid[c] if (c, i) in known}
+    return Catalog(model, path, lines)
 
 
 class ValidationRun:

@@ -7,6 +7,7 @@ Each ``_define_*`` function adds one subcommand and names the function that runs
 from __future__ import annotations
 
 import argparse
+import os
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any
@@ -203,6 +204,42 @@ def _define_source(sub: Any) -> None:
     a.add_argument("--kind", default=SourceKind.report.value, help=f"类型 / kind: {kinds}（默认 报告）")
 
 
+# --- diff: a change of the data file in readers' words (pilotkb.editing.review) ----------
+
+
+def _define_diff(sub: Any) -> None:
+    p = sub.add_parser(
+        "diff",
+        help="用读者的话说明数据改动 / the data change in readers' words",
+        description="比较数据文件的两个版本，列出新增、删除和修改的记录：每个改动的字段写明中文名称、\n"
+        "原值 → 新值（长文字按词标出改动），按记录分组，附记录在网站上的页面。\n"
+        "BASE 默认 HEAD；不写 HEAD 时比较工作区中的文件（--staged：暂存区）。\n\n"
+        "Compare two versions of the data file: records added, removed and changed, each\n"
+        "changed field with its Chinese label, old -> new, grouped by record with its page.\n"
+        "BASE defaults to HEAD; without HEAD, the file on disk (--staged: the index).",
+        epilog="示例 / example:\n  scripts/kb diff                  # 尚未提交的修改\n"
+        "  scripts/kb diff HEAD~1 HEAD      # 最近一次提交\n"
+        "  scripts/kb diff origin/main HEAD --site-url https://press.example.org/kb/\n"
+        "  scripts/kb diff --staged --subject   # 为将要提交的修改拟一个中文提交说明",
+        formatter_class=argparse.RawDescriptionHelpFormatter,
+    )
+    p.add_argument("base", nargs="?", metavar="BASE", help="基准提交 / base commit（默认 HEAD）")
+    p.add_argument("head", nargs="?", metavar="HEAD", help="比较的提交 / commit（默认：工作区）")
+    p.add_argument("--staged", action="store_true", help="比较暂存区（将要提交的修改）/ the index")
+    p.add_argument("--format", choices=["markdown", "json"], default="markdown", help="输出格式 / format")
+    p.add_argument("--subject", action="store_true", help="只输出建议的中文提交说明 / a commit subject")
+    p.add_argument(
+        "--site-url",
+        default=os.environ.get("KB_SITE_URL", ""),
+        metavar="URL",
+        help="网站地址，用于记录页面的链接（默认取 KB_SITE_URL）/ the site's address",
+    )
+    p.add_argument("--output", metavar="FILE", help="写入文件而不是输出 / write to FILE")
+    p.add_argument("--commit-msg", metavar="FILE", help=argparse.SUPPRESS)  # the commit-msg hook
+    p.add_argument("--data", default=str(DEFAULT_DATA), metavar="PATH", help=_DATA_HELP)
+    p.set_defaults(command=commands.cmd_diff, guard=commands.run_maintenance)
+
+
 # in the order ``scripts/kb --help`` lists them
 SUBCOMMANDS: tuple[Callable[[Any], None], ...] = (
     _define_check,
@@ -214,4 +251,5 @@ SUBCOMMANDS: tuple[Callable[[Any], None], ...] = (
     _define_update,
     _define_new_id,
     _define_source,
+    _define_diff,
 )

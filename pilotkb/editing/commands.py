@@ -21,10 +21,11 @@ from pilotkb import load_catalog
 from pilotkb.analysis.reading import readings
 from pilotkb.data.load import display_name
 from pilotkb.data.registry import MODELS, REGISTRY
+from pilotkb.editing import review
 from pilotkb.editing.ids import propose_id
 from pilotkb.editing.plan import plan_add, plan_set, plan_update, read_records
 from pilotkb.editing.refusal import EditError
-from pilotkb.editing.reports import os_error_text, reporting
+from pilotkb.editing.reports import os_error_text, repo_path, reporting
 from pilotkb.editing.splice import (
     Splice,
     YamlDocument,
@@ -37,7 +38,7 @@ from pilotkb.editing.splice import (
 )
 from pilotkb.editing.values import as_text, date_value, parse_value
 from pilotkb.errors import DataError, Problem
-from pilotkb.files import write_atomic
+from pilotkb.files import read_input, write_atomic
 
 Command = Callable[[argparse.Namespace], int]
 
@@ -120,17 +121,62 @@ def _inert(cell: str) -> str:
 
 
 def run_maintenance(command: Command, args: argparse.Namespace) -> int:
-    """Run check, schema or stats; a data problem or a file that cannot be read is exit 1."""
+    """Run check, schema, stats or diff; a data problem, a refusal or a file that cannot be
+    read is exit 1."""
     try:
         return command(args)
     except DataError as exc:
         print(exc.report(), file=sys.stderr)
+    except EditError as exc:
+        print(f"scripts/kb {args.cmd}: {exc}", file=sys.stderr)
     except OSError as exc:
-        name = str(exc.filename or getattr(args, "file", ""))
-        targets = [Path(x) for x in (getattr(args, "out", None), getattr(args, "codequality", None)) if x]
+        name = str(exc.filename or getattr(args, "file", None) or getattr(args, "data", ""))
+        written = ("out", "codequality", "output")
+        targets = [Path(x) for x in (getattr(args, w, None) for w in written) if x]
         writing = any(name in (str(x), str(x.parent)) for x in targets)  # the file, or its folder
         print(f"{name}: {'无法写入' if writing else '无法读取'}：{os_error_text(exc)}", file=sys.stderr)
     return 1
+
+
+# --- diff: a change of the data file in readers' words ---------------------------------------
+
+
+def cmd_diff(args: argparse.Namespace) -> int:
+    """The change from BASE to HEAD as Markdown, JSON or a proposed commit subject (or, for
+    the commit-msg hook, a warning about the message in ``--commit-msg``)."""
+    path = Path(args.data)
+    if args.commit_msg:
+        return commit_msg_hook(path, Path(args.commit_msg))
+    v = review.versions(path, args.base, args.head, args.staged)
+    records = review.compare(v.old, v.new)
+    shown, site = repo_path(str(path)), args.site_url or ""
+    if args.subject:
+        text = review.subject(records) + "\n" if records else ""
+        if not records:
+            print(f"{shown} 没有改动（{v.base} → {v.head}）。", file=sys.stderr)
+    elif args.format == "json":
+        text = review.as_json(records, v.base, v.head, shown, site)
+    else:
+        text = review.render_markdown(records, v.base, v.head, shown, site)
+    if args.output:
+        write_atomic(args.output, text)
+    else:
+        sys.stdout.write(text)
+    return 0
+
+
+def commit_msg_hook(path: Path, message_file: Path) -> int:
+    """Warn when a commit changes the data file and its subject has no Chinese; never stops
+    the commit (outside a repository, or before its first commit, it says nothing)."""
+    try:
+        v = review.versions(path, None, None, staged=True)
+        message = read_input(message_file).decode("utf-8", "replace")
+    except (EditError, OSError):
+        return 0
+    warning = review.message_warning(path, message, review.compare(v.old, v.new))
+    if warning:
+        print(warning, file=sys.stderr)
+    return 0
 
 
 # --- the editor commands ---------------------------------------------------------------

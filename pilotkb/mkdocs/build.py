@@ -108,7 +108,18 @@ class Build:
         except DataError as exc:
             return self.fail("设置有误，构建已停止：\n" + exc.report())
         self.data_path = self.root / self.settings.data
+        self.edit_button()
         return True
+
+    def edit_button(self) -> None:
+        """Material's edit button on the hand-written pages: MkDocs' ``edit_uri``, made from
+        the repository's address (generated pages have none; record pages link to the data
+        file themselves). ``repo_url`` stays unset: Material would fetch the repository's star
+        and fork counts from the forge's API on every page, a request that leaves the site."""
+        forge = self.settings.forge
+        docs = Path(self.config.docs_dir).resolve()
+        if forge is not None and docs.is_relative_to(self.root):  # mkdocs.yml: the repository's top
+            self.config.edit_uri = forge.edit(docs.relative_to(self.root).as_posix() + "/")
 
     def read_catalogue(self) -> bool:
         try:

@@ -29,6 +29,7 @@ class ArticleText:
     # page furniture, not the record: badges, empty notes, change logs, citations, feed boxes,
     # links from quotes to their sentence; and a source's full text with its list of citing
     # records (its sentences are not the source page's own words)
+    # edit links
     SKIP_CLASSES = {
         "headerlink",
         "kb-none",
@@ -41,6 +42,7 @@ class ArticleText:
         "kb-quote__at",
         "kb-source",
         "kb-cites",
+        "kb-edit",
     }
 
     def __init__(self) -> None:

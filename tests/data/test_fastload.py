@@ -14,10 +14,11 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+import yaml
 
 from pilotkb import DataError
 from pilotkb.data import synth
-from pilotkb.data.fastload import read
+from pilotkb.data.fastload import item_lines, read
 from pilotkb.data.load import load, loads
 from pilotkb.data.validate import SourceText, validate, validate_file
 
@@ -173,19 +174,39 @@ def detailed(text: str) -> Any:
     return "problems" if located.problems else typed(located.data)
 
 
+def record_lines(data: Any, lines: dict) -> dict:
+    """The lines of the mappings in the top-level lists (the records), as the catalogue keeps them."""
+    return {
+        k: v
+        for k, v in lines.items()
+        if len(k) == 2 and isinstance(k[1], int) and isinstance(data[k[0]][k[1]], dict)
+    }
+
+
+def assert_same_lines(text: str, quick: Any) -> None:
+    """The quick path's record lines (``item_lines``) are the full loader's."""
+    if isinstance(quick, dict):
+        full = loads(text)
+        assert record_lines(quick, item_lines(text, quick)) == record_lines(full.data, full.lines), text[:500]
+
+
 def assert_same_or_left(text: str) -> bool:
     """The quick reader reads ``text`` as the full loader does, or declines it (True: read)."""
     quick = read(text)
     if quick is not None:
         assert typed(quick) == detailed(text), text[:500]
+        if detailed(text) not in ("error", "problems"):
+            assert_same_lines(text, quick)
     return quick is not None
 
 
 def assert_read_alike(text: str) -> None:
-    """The quick reader reads ``text`` (it does not decline it) as the full loader does."""
+    """The quick reader reads ``text`` (it does not decline it) as the full loader does, and
+    finds each record at the line the full loader gives it."""
     quick = read(text)
     assert quick is not None, f"declined: {text[:200]!r}"
     assert typed(quick) == detailed(text), text[:500]
+    assert_same_lines(text, quick)
 
 
 def test_rich_text_is_read_like_the_full_loader():
@@ -263,6 +284,24 @@ def test_valid_files_give_the_same_catalogue_through_both_paths(tmp_path):
     assert quick == full
     quick, full = catalogue_dump(synth.write(200, tmp_path))
     assert quick == full
+
+
+@pytest.mark.parametrize("path", [REAL, FIXTURES / "golden" / "pilots.yaml"], ids=["real", "golden"])
+def test_the_catalogue_knows_each_records_line_through_both_paths(path):
+    """Each record's line is the line of its ``- id:`` (the record pages' edit links), whether
+    the file went through the quick reader or the detailed loader."""
+    raw = path.read_text(encoding="utf-8").splitlines()
+    quick, full = validate_file(path), validate(load(path), path)
+    assert quick.lines == full.lines
+    expected = {}
+    for coll, items in yaml.safe_load("\n".join(raw)).items():
+        section = raw.index(f"{coll}:")
+        for rec in items:
+            at = next(
+                i for i, ln in enumerate(raw[section:], section + 1) if ln.endswith(f"- id: {rec['id']}")
+            )
+            expected[(coll, rec["id"])] = at
+    assert quick.lines == expected
 
 
 def problems(call: Any) -> list[tuple[str, int, str, str, str]]:

@@ -20,7 +20,7 @@ from ..conftest import ENV, ROOT
 from .conftest import kb
 
 KB = [sys.executable, str(ROOT / "scripts" / "kb")]
-SUBCOMMANDS = ["check", "schema", "stats", "gaps", "add", "set", "update", "new-id", "source"]
+SUBCOMMANDS = ["check", "schema", "stats", "gaps", "add", "set", "update", "new-id", "source", "diff"]
 
 
 def run(args: list[str], cwd: Path = ROOT) -> subprocess.CompletedProcess[str]:
@@ -45,13 +45,13 @@ def test_a_missing_subcommand_is_a_usage_error(capsys: pytest.CaptureFixture[str
     assert "the following arguments are required: cmd" in capsys.readouterr().err
 
 
-@pytest.mark.parametrize("command", ["add", "set", "update", "new-id"])
+@pytest.mark.parametrize("command", ["add", "set", "update", "new-id", "diff"])
 def test_help_is_bilingual_with_an_example(command: str, capsys: pytest.CaptureFixture[str]) -> None:
     with pytest.raises(SystemExit) as stop:
         main([command, "--help"])
     assert stop.value.code == 0
     out = capsys.readouterr().out
-    assert re.search(r"[\u4e00-\u9fff]{4}", out) and re.search(r"\b(Add|Set|Append|Propose)\b", out)
+    assert re.search(r"[\u4e00-\u9fff]{4}", out) and re.search(r"\b(Add|Set|Append|Propose|Compare)\b", out)
     assert "示例 / example:" in out and f"scripts/kb {command}" in out.split("示例 / example:")[1]
 
 

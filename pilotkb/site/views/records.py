@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 from functools import partial
+from pathlib import PurePosixPath
 from typing import Any
 
 from pilotkb.data.facets import year
@@ -51,7 +52,20 @@ def body(ctx: Context, coll: str, rec: Any, here: str) -> str:
     if coll == "areas":
         text += feeds.subscribe_block(ctx, here, "订阅本地区动态")
     text += ctx.render("record_history.md.j2", here, **log)
-    return text + citation(ctx, coll, rec, here)
+    return text + edit_links(ctx, coll, rec, here) + citation(ctx, coll, rec, here)
+
+
+def edit_links(ctx: Context, coll: str, rec: Any, here: str) -> str:
+    """Links to the record's own line of the data file and to the forge's editor for the
+    file; nothing when the repository's address is not set."""
+    forge = ctx.settings.forge
+    if forge is None:
+        return ""
+    path = PurePosixPath(ctx.settings.data).as_posix()  # relative to mkdocs.yml: the repository's top
+    line = ctx.cat.lines.get((coll, rec.id))
+    blob, edit = forge.blob(path, line), forge.edit(path)
+    html = ctx.render("record_edit.md.j2", here, forge=forge, path=path, line=line, blob=blob, edit=edit)
+    return f"\n{html.strip()}\n"  # a block of its own
 
 
 def citation(ctx: Context, coll: str, rec: object, here: str) -> str:

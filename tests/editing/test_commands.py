@@ -397,15 +397,19 @@ def test_two_branches_each_add_a_pilot_and_merge_cleanly(tmp_path: Path) -> None
 def test_editing_guide_commands_work(
     data: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
 ) -> None:
-    """Every command the guide shows runs as shown, in its order, on a copy of the data."""
+    """Every command the guide shows runs as shown, in its order, on a copy of the data (in a
+    git repository, with the guide's ``git add`` run too, for ``kb diff``)."""
     guide = (ROOT / "docs" / "guide" / "editing.md").read_text(encoding="utf-8")
     blocks = re.findall(r"```sh\n(.*?)```", guide, flags=re.S)
     commands = [
-        shlex.split(line)
+        shlex.split(line, comments=True)
         for block in blocks
         for line in block.replace("\\\n", " ").splitlines()
-        if line.strip().startswith("scripts/kb ")
+        if line.strip().startswith(("scripts/kb ", "git add "))
     ]
+    repo = data.parent.parent
+    for args in (["init", "-q", "-b", "main"], ["add", "data"], ["commit", "-qm", "初始数据"]):
+        assert git(repo, *args).returncode == 0
     # the guide's records file, with a sentence of the source where it says to put one
     (example,) = re.findall(r"```yaml\n(.*?)```", guide, flags=re.S)
     records = textwrap.dedent(example).replace(
@@ -415,6 +419,9 @@ def test_editing_guide_commands_work(
     (data.parent.parent / "new-pilot.yaml").write_text(records, encoding="utf-8")
     ran = []
     for argv in commands:
+        if argv[0] == "git":
+            assert git(repo, *argv[1:]).returncode == 0
+            continue
         if argv[1] == "check":
             code = main([*argv[1:], str(data)])
             out, err = capsys.readouterr()
@@ -424,7 +431,11 @@ def test_editing_guide_commands_work(
             assert code == 0, (argv, err)
         if argv[1] == "new-id":
             assert f"如 `{out.strip()}`" in guide  # the id the guide shows is the one the command gives
+        if argv[1] == "diff":  # the subject proposed for the staged update names its pilot
+            updated = next(a[2] for a in commands if a[:2] == ["scripts/kb", "update"])
+            pilots = yaml.safe_load(data.read_text(encoding="utf-8"))["pilots"]
+            assert out == f"试点：修改“{next(p['name'] for p in pilots if p['id'] == updated)}”的进展\n"
         ran.append(argv[1])
-    assert ran == ["update", "check", "set", "set", "new-id", "add", "check"]
+    assert ran == ["update", "check", "diff", "set", "set", "new-id", "add", "check"]
     pilots = {p["id"]: p for p in yaml.safe_load(data.read_text(encoding="utf-8"))["pilots"]}
     assert pilots["linziqu-hezhangzhi-92c1"]["name"] == "河长制改革试点"

@@ -85,12 +85,13 @@ def item_lines(text: str, data: dict[str, Any]) -> dict[tuple[str, int], int]:
         starts = [m.start() for m in re.compile(re.escape(marker)).finditer(text, start, end)]
         if len(starts) != len(items):
             continue
-        line, pos = 0, 0
+        line, pos, width = 0, 0, len(marker)
         for i, at in enumerate(starts):  # ``at`` is the line break before the item's line
-            eol = text.find("\n", at + 1)
-            rest = text[at + len(marker) : len(text) if eol == -1 else eol].lstrip(" ")
-            if not rest or rest[0] == "#":  # "- # note": the item starts on the next line
-                at = _CONTENT_LINE.search(text, eol).start()
+            if text[at + width : at + width + 1] in ("", "\n", " ", "#"):  # rare: look closer
+                eol = text.find("\n", at + 1)
+                rest = text[at + width : len(text) if eol == -1 else eol].lstrip(" ")
+                if not rest or rest[0] == "#":  # "- # note": the item starts on the next line
+                    at = _CONTENT_LINE.search(text, eol).start()
             line += text.count("\n", pos, at + 1)
             pos = at + 1
             out[(key, i)] = line

@@ -404,31 +404,38 @@ GUIDE_REPORT = (
 def test_editing_guide_commands_work(
     data: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
 ) -> None:
-    """Every command the guide shows runs as shown, in its order, on a copy of the data."""
+    """Every command the guide shows runs as shown, in its order, on a copy of the data (in a
+    git repository, with the guide's ``git add`` run too, for ``kb diff``)."""
     guide = (ROOT / "docs" / "guide" / "editing.md").read_text(encoding="utf-8")
     blocks = re.findall(r"```sh\n(.*?)```", guide, flags=re.S)
     commands = [
         argv[: argv.index(">")] if ">" in argv else argv  # the shell's redirection is not the command's
         for argv in (
-            shlex.split(line)
+            shlex.split(line, comments=True)
             for block in blocks
             for line in block.replace("\\\n", " ").splitlines()
-            if line.strip().startswith("scripts/kb ")
+            if line.strip().startswith(("scripts/kb ", "git add "))
         )
     ]
+    repo = data.parent.parent
+    for args in (["init", "-q", "-b", "main"], ["add", "data"], ["commit", "-qm", "初始数据"]):
+        assert git(repo, *args).returncode == 0
     # the guide's records files, in the order of its `kb add` commands; the first with a
     # sentence of the source where it says to put one
     examples = [textwrap.dedent(x) for x in re.findall(r"```yaml\n(.*?)```", guide, flags=re.S)]
     examples[0] = examples[0].replace(
         "来源原文中逐字出现的句子", quote_in_source("临淄区创新开展党性教育体检的做法")
     )
-    files = [argv[3] for argv in commands if argv[1] == "add"]
+    files = [argv[3] for argv in commands if argv[0] != "git" and argv[1] == "add"]
     assert len(files) == len(examples)
-    monkeypatch.chdir(data.parent.parent)
+    monkeypatch.chdir(repo)
     for name, records in zip(files, examples, strict=True):
-        (data.parent.parent / name).write_text(records, encoding="utf-8")
+        (repo / name).write_text(records, encoding="utf-8")
     ran = []
     for argv in commands:
+        if argv[0] == "git":
+            assert git(repo, *argv[1:]).returncode == 0
+            continue
         if argv[1] == "source":
             Path(argv[3]).write_bytes(GUIDE_REPORT.encode("gb18030"))
         if argv[1] == "check":
@@ -440,6 +447,10 @@ def test_editing_guide_commands_work(
             assert code == 0, (argv, err)
         if argv[1] == "new-id":
             assert f"如 `{out.strip()}`" in guide  # the id the guide shows is the one the command gives
+        if argv[1] == "diff":  # the subject proposed for the staged update names its pilot
+            updated = next(a[2] for a in commands if a[:2] == ["scripts/kb", "update"])
+            pilots = yaml.safe_load(data.read_text(encoding="utf-8"))["pilots"]
+            assert out == f"试点：修改“{next(p['name'] for p in pilots if p['id'] == updated)}”的进展\n"
         if argv[1] == "source" or (argv[1] == "gaps" and "gaps" not in ran):
             # what the guide shows is what they print about the new report
             printed = [
@@ -447,7 +458,7 @@ def test_editing_guide_commands_work(
             ]
             assert printed and all(ln in guide for ln in printed), printed
         ran.append(argv[1])
-    expected = ["update", "check", "set", "set", "new-id", "add"]
+    expected = ["update", "check", "diff", "set", "set", "new-id", "add"]
     expected += ["source", "gaps", "new-id", "add", "check", "gaps"]  # 收录一份新报告
     expected += ["gaps", "gaps"]  # 查找尚未引用的句子
     expected += ["check"]

@@ -425,6 +425,6 @@ def test_editing_guide_commands_work(
         if argv[1] == "new-id":
             assert f"如 `{out.strip()}`" in guide  # the id the guide shows is the one the command gives
         ran.append(argv[1])
-    assert ran == ["update", "check", "set", "set", "new-id", "add", "check"]
+    assert ran == ["update", "check", "set", "set", "new-id", "add", "gaps", "check"]
     pilots = {p["id"]: p for p in yaml.safe_load(data.read_text(encoding="utf-8"))["pilots"]}
     assert pilots["linziqu-hezhangzhi-92c1"]["name"] == "河长制改革试点"

@@ -32,6 +32,11 @@ from pilotkb.data.validate import SourceText
 
 Citer = tuple[str, str]  # (collection, record id): a nested metric or update is its record's
 
+# Characters of text on one page of a source's text. The 2017 report (7,831) is one page
+# with room to spare; a longer document is split between paragraphs, so that no page outweighs
+# a phone (a page carries some 15 bytes of markup per character of text).
+TEXT_PAGE_CHARS = 12_000
+
 
 @dataclass(frozen=True)
 class Coverage:
@@ -138,6 +143,29 @@ class SourceReading:
             (self.located[i], [(q, tuple(c)) for q, c in by_quote.items()])
             for i, by_quote in sorted(self._starting.items())
         ]
+
+    @cached_property
+    def pages(self) -> list[list[list[ReadSentence]]]:
+        """The paragraphs by page: whole paragraphs, at most ``TEXT_PAGE_CHARS`` characters of
+        text a page (a longer paragraph has a page of its own); always at least one page."""
+        out: list[list[list[ReadSentence]]] = [[]]
+        size = 0
+        for para in self.paragraphs():
+            n = sum(len(s.sentence.text) for s in para)
+            if out[-1] and size + n > TEXT_PAGE_CHARS:
+                out.append([])
+                size = 0
+            out[-1].append(para)
+            size += n
+        return out
+
+    @cached_property
+    def _page_of(self) -> dict[str, int]:
+        return {s.sentence.anchor: i for i, page in enumerate(self.pages) for para in page for s in para}
+
+    def page_of(self, anchor: str) -> int:
+        """The page (0-based) of the text where the sentence with this anchor is shown."""
+        return self._page_of.get(anchor, 0)
 
     def paragraphs(self) -> list[list[ReadSentence]]:
         """The sentences by paragraph (a non-empty line of the file), in order."""

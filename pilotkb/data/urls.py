@@ -19,6 +19,12 @@ def record_anchor(coll: str, rid: str) -> str:
     return REGISTRY[coll].anchor(rid)
 
 
+def text_page_uri(source_id: str, page: int) -> str:
+    """The page (0-based) of a source's text: its record page first, then ``sources/ID/2.md`` …"""
+    first = record_uri("sources", source_id)
+    return first if page == 0 else f"{first.removesuffix('.md')}/{page + 1}.md"
+
+
 def index_uri(coll: str) -> str:
     return REGISTRY[coll].index_uri
 

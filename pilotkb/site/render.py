@@ -94,12 +94,12 @@ class Renderer:
         self,
         catalog: Catalog,
         directory_urls: bool = True,
-        quote_anchor: Callable[[str, str], str] | None = None,
+        quote_target: Callable[[str, str], tuple[str, str]] | None = None,
     ):
         self.cat = catalog
         self.directory_urls = directory_urls
-        # (source id, quote) -> anchor of the sentence of the source page where it starts
-        self.quote_anchor = quote_anchor or (lambda source, quote: "")
+        # (source id, quote) -> (page, anchor) of the sentence of its source's text where it starts
+        self.quote_target = quote_target or (lambda source, quote: (record_uri("sources", source), ""))
         self.env = environment()
         self.globals = {
             "cat": catalog,
@@ -125,7 +125,7 @@ class Renderer:
 
     def quote_href(self, here: str, source: str, quote: str) -> str:
         """The link from a quote to the sentence of its source's page where it starts."""
-        return self.href(here, record_uri("sources", source), self.quote_anchor(source, quote))
+        return self.href(here, *self.quote_target(source, quote))
 
     def render(self, template: str, here: str, **context: Any) -> str:
         return self.env.get_template(template).render(

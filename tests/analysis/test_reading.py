@@ -175,3 +175,25 @@ def test_the_real_report_every_sentence_has_a_distinct_anchor_and_every_quote_a_
     data = load(ROOT / "data" / "pilots.yaml").data
     assert isinstance(data, dict)
     assert all(r.start_of(q) is not None for _, _, q in citations(data, "zibo-2017-report"))
+
+
+def test_a_long_text_is_paged_between_paragraphs(monkeypatch):
+    import pilotkb.analysis.reading as module
+
+    monkeypatch.setattr(module, "TEXT_PAGE_CHARS", 20)
+    r = reading()
+    pages = [[[s.sentence.text for s in para] for para in page] for page in r.pages]
+    # whole paragraphs, at most 20 characters a page; a longer paragraph alone
+    assert pages == [
+        [["报告标题"]],
+        [["甲试点取得进展。", "乙示范区建立了制度,经验被推广。"]],  # 24 characters: alone
+        [["共3项试点。"], ["会议定期召开。"]],
+        [["会议定期召开。", "尚待总结的试点。"]],
+        [["惠民成果丰硕。"]],
+    ]
+    assert [r.page_of(s.anchor) for s in r.located] == [0, 1, 1, 2, 2, 3, 3, 4]
+
+
+def test_the_real_report_is_one_page(real_catalog):
+    r = readings(real_catalog)["zibo-2017-report"]
+    assert r is not None and len(r.pages) == 1

@@ -460,7 +460,7 @@ def test_editing_guide_commands_work(
         ran.append(argv[1])
     expected = ["update", "check", "diff", "set", "set", "new-id", "add"]
     expected += ["source", "gaps", "new-id", "add", "check", "gaps"]  # 收录一份新报告
-    expected += ["gaps", "gaps"]  # 查找尚未引用的句子
+    expected += ["gaps"]  # 查找尚未引用的句子
     expected += ["check"]
     assert ran == expected
     pilots = {p["id"]: p for p in yaml.safe_load(data.read_text(encoding="utf-8"))["pilots"]}

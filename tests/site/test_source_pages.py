@@ -13,9 +13,10 @@ import pytest
 import yaml
 
 from pilotkb.analysis.sources import located_sentences
+from pilotkb.data import synth
 from pilotkb.data.load import collapse_space
 
-from ..conftest import FIXTURES, ROOT
+from ..conftest import FIXTURES, ROOT, SYNTH_PILOTS
 from ..html_util import Page, page_file, parse
 
 REAL = ROOT / "data"
@@ -197,3 +198,29 @@ def test_quote_links_are_plain_anchors_and_the_quote_script_is_deferred(sources_
     html = page_file(sources_site, "pilots/river/").read_text(encoding="utf-8")
     assert ":~:" not in html  # a text fragment is added by the script only where it is followed
     assert re.search(r'<script src="[^"]*assets/kb-quote\.js" defer>', html)
+
+
+def test_a_long_text_continues_on_further_pages_where_its_quotes_land(synth_site):
+    site, data = synth_site
+    _, text = synth.generate(SYNTH_PILOTS)  # the text the synthetic site was built from
+    first = parse(page_file(site, "sources/synthetic/"))
+    pager = first.find("nav", class_="kb-pager")
+    assert pager, "a long text has a pager"
+    pages = [first]
+    n = 2
+    while page_file(site, f"sources/synthetic/{n}/").exists():
+        pages.append(parse(page_file(site, f"sources/synthetic/{n}/")))
+        n += 1
+    assert len(pages) > 2
+    shown = [el.attrs["id"] for page in pages for el in spans(page)]
+    # every sentence, on one page only, in the order of the text
+    assert shown == [s.anchor for s in located_sentences(text)]
+    # the quotes of the first and the last pilots land on their sentence, on whichever page
+    pilots = [p["id"] for p in data["pilots"]]
+    for pid in pilots[:20] + pilots[-20:]:
+        path = page_file(site, f"pilots/{pid}/")
+        page = parse(path)
+        for a in page.find("a", class_="kb-quote__at"):
+            parts = urlsplit(a.attrs["href"])
+            target = posixpath.normpath(posixpath.join(f"pilots/{pid}", parts.path)) + "/"
+            assert parts.fragment in parse(page_file(site, target)).ids, (pid, a.attrs["href"])

@@ -337,11 +337,14 @@ def test_phone_first_screen_shows_a_chart_and_dark_text_is_light(real_site, serv
     text = "article h1, article p a, article .kb-chart-figure__data > summary"
     tab.evaluate("document.body.setAttribute('data-md-color-scheme', 'slate')")
     # Material fades link colours: read them once no transition is running on them any more
+    # (on what is shown: a link inside a closed <details>, such as a quote's, is not drawn)
     tab.wait_for_function(
-        "sel => [...document.querySelectorAll(sel)].every(e => e.getAnimations().length === 0)", arg=text
+        "sel => [...document.querySelectorAll(sel)].filter(e => e.checkVisibility())"
+        ".every(e => e.getAnimations().length === 0)",
+        arg=text,
     )
     luminance = tab.evaluate(
-        """sel => [...document.querySelectorAll(sel)].map(e => {
+        """sel => [...document.querySelectorAll(sel)].filter(e => e.checkVisibility()).map(e => {
              const [r, g, b] = getComputedStyle(e).color.match(/[\\d.]+/g).map(Number);
              return (0.2126 * r + 0.7152 * g + 0.0722 * b) / 255; })""",
         text,

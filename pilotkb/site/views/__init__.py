@@ -27,12 +27,14 @@ from pilotkb.site.views import (
     listdata,
     promotion,
     records,
+    sourcetext,
     stats,
 )
 from pilotkb.site.views.base import Context, GeneratedPage, Publication
 
 FAMILIES = (
     records,
+    sourcetext,
     browse,
     collections,
     coverage,

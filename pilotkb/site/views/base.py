@@ -15,6 +15,7 @@ from pilotkb.analysis.reading import SourceReading, readings
 from pilotkb.data.catalog import Catalog
 from pilotkb.data.facets import FACETS, Value
 from pilotkb.data.registry import REGISTRY
+from pilotkb.data.urls import text_page_uri
 from pilotkb.publish.export import export_files
 from pilotkb.publish.opendata import Release, data_version, open_data_files
 from pilotkb.settings import Settings
@@ -153,7 +154,7 @@ class Context:
         self.directory_urls = directory_urls
         self.site_url = site_url or None
         self.publication = publication or Publication(catalog, settings)
-        self.renderer = Renderer(catalog, directory_urls, self.quote_anchor)
+        self.renderer = Renderer(catalog, directory_urls, self.quote_target)
         self.render = self.renderer.render
         self.href = self.renderer.href
 
@@ -179,11 +180,16 @@ class Context:
         """Each source's text read against the quotes citing it (None: no text file)."""
         return readings(self.cat)
 
-    def quote_anchor(self, source: str, quote: str) -> str:
-        """The anchor of the sentence where ``quote`` starts on its source's page ("" if none)."""
+    def quote_target(self, source: str, quote: str) -> tuple[str, str]:
+        """(page, anchor) of the sentence of its source's text where ``quote`` starts (the
+        source's page, and no anchor, when it has no text)."""
         reading = self.readings.get(source)
         sentence = reading.start_of(quote) if reading else None
-        return sentence.anchor if sentence else ""
+        if reading is None or sentence is None:
+            return text_page_uri(source, 0), ""
+        shown_whole = not self.cat.sources[source].text_unpublished
+        page = reading.page_of(sentence.anchor) if shown_whole else 0
+        return text_page_uri(source, page), sentence.anchor
 
     @cached_property
     def facet_values(self) -> dict[str, list[Value]]:

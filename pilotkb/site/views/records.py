@@ -35,7 +35,7 @@ def body(ctx: Context, coll: str, rec: Any, here: str) -> str:
     cat = ctx.cat
     c = REGISTRY[coll]
     log = changes.record_context(ctx, coll, rec.id, here)
-    own = sourcetext.page_context(ctx, rec) if coll == "sources" else {}
+    own = sourcetext.page_context(ctx, rec, here) if coll == "sources" else {}
     text = ctx.render(
         c.template,
         here,

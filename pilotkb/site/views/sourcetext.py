@@ -1,19 +1,25 @@
-"""What a source's page shows of its text, and each source's coverage for the pages that list it.
+"""What a source's page shows of its text, its further text pages, and each source's coverage
+for the pages that list it.
 
 The text is shown as the file has it, paragraph by paragraph, each sentence with its stable
 anchor (``pilotkb.analysis.sources.sentence_anchor``: the contract record pages and search link
 to); sentences that records cite are marked with their count and listed with those records;
-the others are visible as such. A source whose ``text_unpublished`` gives a reason shows only
-the quotes, each at the anchor of the sentence where it starts, so that every quote link
-still lands.
+the others are visible as such. A long text continues on further pages (``sources/ID/2.md`` …,
+``analysis.reading.TEXT_PAGE_CHARS`` characters each), made by this family; the first is the
+source's record page. A source whose ``text_unpublished`` gives a reason shows only the quotes,
+each at the anchor of the sentence where it starts, so that every quote link still lands.
 """
 
 from __future__ import annotations
 
+from collections.abc import Iterator
+from functools import partial
 from typing import Any
 
 from pilotkb.analysis.reading import Coverage
-from pilotkb.site.views.base import Context
+from pilotkb.data.urls import text_page_uri
+from pilotkb.site.render import title
+from pilotkb.site.views.base import Context, GeneratedPage, paged_title
 
 
 def coverage(ctx: Context, source_id: str) -> Coverage | None:
@@ -22,18 +28,48 @@ def coverage(ctx: Context, source_id: str) -> Coverage | None:
     return reading.coverage if reading else None
 
 
-def page_context(ctx: Context, rec: Any) -> dict[str, Any]:
-    """What ``record_sources.md.j2`` shows of the source's text."""
+def text_pages(ctx: Context, rec: Any) -> int:
+    """How many pages the source's text takes (1 when it is not shown)."""
+    reading = ctx.readings.get(rec.id)
+    return len(reading.pages) if reading and not rec.text_unpublished else 1
+
+
+def pages(ctx: Context) -> Iterator[GeneratedPage]:
+    """The second and further pages of each long source text."""
+    for rec in ctx.cat.sources.values():
+        for n in range(1, text_pages(ctx, rec)):
+            here = text_page_uri(rec.id, n)
+            make = partial(
+                ctx.render, "record_sources.md.j2", here, rec=rec, **page_context(ctx, rec, here, n)
+            )
+            page = GeneratedPage(here, paged_title(title("sources", rec), n + 1), make, "sources")
+            page.inputs = (("sources", rec.id),)
+            yield page
+
+
+def page_context(ctx: Context, rec: Any, here: str, n: int = 0) -> dict[str, Any]:
+    """What ``record_sources.md.j2`` shows of the source's text on its page ``n`` (0: the
+    source's own page, with its fields and the records resting on it)."""
     reading = ctx.readings.get(rec.id)
     published = not rec.text_unpublished
-    if reading is None:
-        return {"reading": None, "coverage": None, "published": published}
-    return {
+    count = text_pages(ctx, rec)
+    out: dict[str, Any] = {
         "reading": reading,
-        "coverage": reading.coverage,
+        "coverage": reading.coverage if reading else None,
         "published": published,
-        "paragraphs": reading.paragraphs() if published else [],
-        "cited": [s for s in reading.sentences if s.cited] if published else [],
-        "uncited": sum(1 for s in reading.sentences if not s.cited),
+        "page": n + 1,
+        "pages": count,
+        "page_hrefs": [ctx.href(here, text_page_uri(rec.id, i)) for i in range(count)],
+    }
+    if reading is None:
+        return out
+    paragraphs = reading.pages[n] if published else []
+    shown = [s for para in paragraphs for s in para]
+    return {
+        **out,
+        "paragraphs": paragraphs,
+        "cited": [s for s in shown if s.cited],
+        "uncited": sum(1 for s in shown if not s.cited),
+        "gaps": sum(1 for s in shown if s.gap),
         "quoted": [] if published else reading.quoted(),
     }

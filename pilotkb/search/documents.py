@@ -9,11 +9,12 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from pilotkb.analysis.sources import is_furniture, located_sentences, source_text
+from pilotkb.analysis.reading import SourceReading
+from pilotkb.analysis.sources import is_furniture, source_text
 from pilotkb.data.catalog import Catalog
 from pilotkb.data.facets import search_facets
 from pilotkb.data.registry import REGISTRY
-from pilotkb.data.urls import dest_url
+from pilotkb.data.urls import dest_url, text_page_uri
 from pilotkb.search.extract import Blocks
 from pilotkb.search.score import QUOTE_WEIGHT
 
@@ -99,16 +100,18 @@ def sentence_documents(catalog: Catalog, directory_urls: bool) -> list[SearchDoc
         if not s.file or s.text_unpublished:  # a withheld text stays off the site, search included
             continue
         uri = c.uri(s.id)
-        url = dest_url(uri, directory_urls)
         values = {f.name: f.of("sources", s) for f in facets}
-        for sentence in located_sentences(source_text(plain, catalog.path, s.id)):
+        # a long text continues on further pages: each sentence is found on its own page
+        reading = SourceReading(source_text(plain, catalog.path, s.id), ())
+        for sentence in reading.located:
             if is_furniture(sentence.text):
                 continue
+            page_url = dest_url(text_page_uri(s.id, reading.page_of(sentence.anchor)), directory_urls)
             docs.append(
                 SearchDocument(
                     "sources",
                     uri,
-                    f"{url}#{sentence.anchor}",
+                    f"{page_url}#{sentence.anchor}",
                     values,
                     s.title,
                     blocks=[(sentence.text, 1.0)],

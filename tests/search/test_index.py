@@ -268,3 +268,25 @@ def test_an_unpublished_source_text_stays_out_of_the_index():
     assert "sources/city-report/" in by_source and "sources/province-notice/" in by_source
     assert "sources/newspaper/" not in by_source
     assert not any("记者走访" in text for d in sentences for text, _ in d.blocks)
+
+
+def test_a_sentence_on_a_later_page_of_a_long_text_is_found_on_that_page(tmp_path):
+    """A long source text continues on further pages (``sources/ID/2/`` …): each sentence's
+    result goes to the page that shows it, at its anchor."""
+    from pilotkb import load_catalog
+    from pilotkb.analysis.reading import TEXT_PAGE_CHARS
+
+    from ..conftest import FIXTURES
+
+    shutil.copytree(FIXTURES / "sources", tmp_path, dirs_exist_ok=True)
+    text = tmp_path / "sources" / "city-report.txt"
+    filler = "".join(
+        f"第{i}段补充说明文字，用于把原文撑到第二页。\n" for i in range(TEXT_PAGE_CHARS // 20 + 10)
+    )
+    text.write_text(text.read_text(encoding="utf-8") + filler + "最后一句在后面的页上。\n", encoding="utf-8")
+    catalog = load_catalog(tmp_path / "pilots.yaml")
+    sentences = [d for d in search_documents(catalog, True) if d.type == SENTENCE_TYPE]
+    last = next(d for d in sentences if d.blocks[0][0] == "最后一句在后面的页上。")
+    page, anchor = last.url.split("#")
+    assert page.startswith("sources/city-report/") and page != "sources/city-report/", page
+    assert anchor == located_sentences(text.read_text(encoding="utf-8"))[-1].anchor

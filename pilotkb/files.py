@@ -90,6 +90,16 @@ def read_input(path: str | Path, shown: str | None = None, limit: int | None = N
     return data
 
 
+# What a spreadsheet runs as a formula when a cell starts with it (CSV downloads, kb gaps --format csv).
+FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
+
+
+def inert_cell(text: str) -> str:
+    """Text for a spreadsheet cell that a spreadsheet will show, never run: a leading
+    apostrophe before what would start a formula."""
+    return "'" + text if text.startswith(FORMULA_START) else text
+
+
 def _temp_prefix(path: Path) -> str:
     return f".{path.name}."
 

@@ -38,7 +38,7 @@ from pilotkb.editing.splice import (
 )
 from pilotkb.editing.values import as_text, date_value, parse_value
 from pilotkb.errors import DataError, Problem
-from pilotkb.files import read_input, write_atomic
+from pilotkb.files import inert_cell, read_input, write_atomic
 
 Command = Callable[[argparse.Namespace], int]
 
@@ -107,17 +107,12 @@ def cmd_gaps(args: argparse.Namespace) -> int:
         out = io.StringIO()
         writer = csv.writer(out, lineterminator="\r\n")
         writer.writerow(["file", "line", "source", "anchor", "sentence"])
-        writer.writerows([[_inert(cell) for cell in row] for row in rows])
+        writer.writerows([[inert_cell(cell) for cell in row] for row in rows])
         sys.stdout.write("\ufeff" + out.getvalue())
     else:
         for file, line, _, _, text in rows:
             print(f"{file}:{line}: {text}")
     return status
-
-
-def _inert(cell: str) -> str:
-    """A cell a spreadsheet will not run as a formula (the rule of the CSV downloads)."""
-    return "'" + cell if cell.startswith(("=", "+", "-", "@", "\t", "\r")) else cell
 
 
 def run_maintenance(command: Command, args: argparse.Namespace) -> int:

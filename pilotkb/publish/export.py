@@ -9,6 +9,7 @@ from pilotkb.analysis.reading import readings
 from pilotkb.data.catalog import Catalog
 from pilotkb.data.registry import FILE_ORDER, REGISTRY
 from pilotkb.data.schema import json_schema
+from pilotkb.files import inert_cell
 
 # Each source's coverage, and the texts that may be published (described by
 # pilotkb.publish.opendata.datapackage, listed on the downloads page).
@@ -85,9 +86,6 @@ def source_files(catalog: Catalog) -> dict[str, bytes]:
     return {SOURCE_COVERAGE_PATH: csv_bytes(rows, list(COVERAGE_COLUMNS)), **files}
 
 
-_FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
-
-
 def csv_safe_cell(value: Any) -> Any:
     """A CSV cell: lists joined, and text that a spreadsheet would run as a formula made inert
     with a leading apostrophe (the JSON download keeps every value exactly)."""
@@ -96,6 +94,4 @@ def csv_safe_cell(value: Any) -> Any:
             value = json.dumps(value, ensure_ascii=False)
         else:
             value = "；".join(str(v) for v in value)
-    if isinstance(value, str) and value.startswith(_FORMULA_START):
-        return "'" + value
-    return value
+    return inert_cell(value) if isinstance(value, str) else value

@@ -41,13 +41,12 @@ from pilotkb.mkdocs.preview import Preview, RecordKey, digest
 from pilotkb.mkdocs.session import Session
 from pilotkb.mkdocs.structure import GeneratedDocPage, RemadeFile, SiteFile, fast_markdown
 from pilotkb.mkdocs.timing import THROUGH_MARKDOWN, StageTimes
-from pilotkb.publish.opendata import OPEN_DATA_PATHS
 from pilotkb.settings import Settings
 from pilotkb.site import pageload, themecache
 from pilotkb.site.render import COMPILED
 from pilotkb.site.views import Publication, Views
 from pilotkb.site.views import feeds as feed_view
-from pilotkb.site.views.base import change_log
+from pilotkb.site.views.base import change_log, release_of
 
 log = logging.getLogger("mkdocs.plugins.pilotkb")
 T = TypeVar("T")
@@ -71,7 +70,8 @@ class Build:
         self.previous: Preview | None = session.take_previous()  # what the preview compares with
         self.history_key: str | None = None  # the commit the history was read at (preview)
         self.parallel = False  # search index and open data made by second processes
-        self.open_data_later = False  # the open-data files come from a second process
+        self.elsewhere: workers.DownloadsElsewhere | None = None  # downloads a second process writes
+        self.preparing: workers.PreparedElsewhere | None = None  # charts, statistics (second process)
         self.pages: dict[str, GeneratedDocPage] = {}  # generated pages by src_uri, bodies on demand
         self.bodies: dict[str, str] = {}  # digests of bodies compared by body (preview only)
         self.downloads: list[str] = []  # the download files' paths in the site
@@ -99,6 +99,8 @@ class Build:
                 self.config.site_url,
                 self.publish(),
             )
+            if self.parallel:  # while MkDocs empties the site and reads docs/
+                self.preparing = workers.PreparedElsewhere(self.views.ctx)
         return self
 
     def read_settings(self) -> bool:
@@ -149,10 +151,13 @@ class Build:
         if self.previous is not None:
             return Publication(self.catalog, self.settings, history=history)
         self.parallel = workers.in_parallel(self.settings, self.session.serving)
+        if self.parallel and self.settings.exports:  # made once MkDocs has emptied the site
+            release = release_of(self.catalog, self.settings, history)
+            self.elsewhere = workers.DownloadsElsewhere(self.catalog, release)
+            return Publication(
+                self.catalog, self.settings, history=history, release=release, sizes=self.elsewhere.sizes
+            )
         with self.times.time("exports (JSON, CSV, XLSX, SQLite …)"):
-            if self.parallel and self.settings.exports:
-                self.open_data_later = True
-                return workers.open_data_elsewhere(self.catalog, self.settings, history)
             publication = Publication(self.catalog, self.settings, history=history)
             self.downloads = list(publication.downloads)
             return publication
@@ -173,6 +178,9 @@ class Build:
         every page the error page)."""
         if self.views is None:
             return error_files(files, self.config, self.error or "", self.session.last_pages)
+        if self.elsewhere is not None:
+            with self.times.time("exports (JSON, CSV, XLSX, SQLite …)"):
+                self.elsewhere.start(Path(self.config.site_dir))
         if self.settings.search and self.previous is None:
             with self.times.time("search index"):
                 self.indexer = workers.start_index(self.catalog, self.config, self.parallel)
@@ -227,16 +235,12 @@ class Build:
         written after the pages (a second process makes them); or, under the preview, left
         in the site as the first build made them."""
         with self.times.time("list data, charts, feeds"):
-            made_now = self.previous is None and not self.open_data_later
-            for uri, content in views.files(downloads=made_now).items():
+            for uri, content in views.files(downloads=self.previous is None).items():
                 files.append(SiteFile.generated(self.config, uri, content=content))
-        if self.open_data_later:
-            exports = views.ctx.publication.exports
-            for uri, content in exports.items():
-                files.append(SiteFile.generated(self.config, uri, content=content))
-            for uri in OPEN_DATA_PATHS:  # known to MkDocs (links to them are checked)
+        if self.elsewhere is not None:
+            for uri in self.elsewhere.paths:  # known to MkDocs (links to them are checked)
                 files.append(self.placeholder(uri, written_later=True))
-            self.downloads = [*exports, *OPEN_DATA_PATHS]
+            self.downloads = self.elsewhere.paths
         elif self.previous is not None:  # pages still link to them
             self.downloads = self.previous.downloads
             for uri in self.downloads:
@@ -340,13 +344,13 @@ class Build:
             )
 
     def write_products(self) -> None:
-        """The open data (from the second process) and the search index, into the site."""
-        assert self.views is not None
-        publication = self.views.ctx.publication
-        if self.open_data_later:
+        """The downloads (written by their second process: waited for) and the search index."""
+        if self.preparing is not None:  # its results were adopted when a page asked for them
+            _reported(self.preparing.wait)
+            self.preparing = None
+        if self.elsewhere is not None:
             with self.times.time("exports: waiting for the second process"):
-                downloads = _reported(lambda: publication.downloads)
-            workers.write_open_data(downloads, Path(self.config.site_dir))
+                _reported(self.elsewhere.sizes)
         if self.indexer is not None:
             with self.times.time("search index"):
                 _reported(lambda: workers.write_index(self.catalog, self.config, self.indexer))

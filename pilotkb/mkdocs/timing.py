@@ -7,6 +7,7 @@ from __future__ import annotations
 import json
 import os
 import resource
+import sys
 import time
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -15,6 +16,9 @@ from typing import Any
 
 # Counted, not timed: generated pages Python-Markdown had to render (prerender could not).
 THROUGH_MARKDOWN = "pages through Markdown"
+# The heavy engines a build loads only where it needs them (views/memo.py, the second
+# processes); the report names those the rendering process loaded all the same.
+ENGINES = ("pandas", "vl_convert", "pypinyin", "jieba", "xlsxwriter")
 
 
 class StageTimes:
@@ -39,7 +43,8 @@ class StageTimes:
 
     def report(self) -> dict[str, Any]:
         peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
-        return {"seconds": self.seconds, "counts": self.counts, "peak_mb": peak}
+        engines = [name for name in ENGINES if name in sys.modules]
+        return {"seconds": self.seconds, "counts": self.counts, "peak_mb": peak, "engines": engines}
 
     def summary(self, report: dict[str, Any]) -> str:
         stages = ", ".join(f"{k} {v:.1f} s" for k, v in report["seconds"].items())

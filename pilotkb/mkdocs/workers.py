@@ -1,10 +1,11 @@
-"""The search index and the open data: made beside the pages, written after them.
+"""The search index and the downloads: made beside the pages.
 
 Under ``mkdocs build`` (``workers`` on, where ``fork`` exists) each is made by a second
 process while this one renders the pages (``pilotkb.background``): the search index is fed
-each page as it is written, the open data is made from the catalogue. Otherwise the index
-is made in this process from the pages as they are written, and the open data before them.
-Either way the files are the same, and are written once every page is.
+each page as it is written and written once every page is; the downloads are made from the
+catalogue and written into the site by their process, which then ends. Otherwise the index
+is made in this process from the pages as they are written, and the downloads before them,
+as MkDocs files. Either way the files are the same.
 """
 
 from __future__ import annotations
@@ -15,14 +16,12 @@ from typing import Any
 from mkdocs.config.defaults import MkDocsConfig
 
 from pilotkb import background
-from pilotkb.analysis.history import History
 from pilotkb.data.catalog import Catalog
-from pilotkb.files import write_tree
-from pilotkb.publish.export import export_files
-from pilotkb.publish.opendata import OPEN_DATA_PATHS
+from pilotkb.publish.downloads import download_paths, write_downloads
+from pilotkb.publish.opendata import Release
 from pilotkb.settings import Settings
-from pilotkb.site.views import Publication
-from pilotkb.site.views.base import open_data, release_of
+from pilotkb.site.views.base import Context
+from pilotkb.site.views.memo import adopt_when_asked, prepare
 
 
 def in_parallel(settings: Settings, serving: bool) -> bool:
@@ -31,20 +30,38 @@ def in_parallel(settings: Settings, serving: bool) -> bool:
     return not serving and settings.workers and background.available()
 
 
-def open_data_elsewhere(catalog: Catalog, settings: Settings, history: History) -> Publication:
-    """The publication whose open-data files a second process makes, from the exports and
-    the release made here first (the process starts with them in memory)."""
-    release = release_of(catalog, settings, history)
-    exports = export_files(catalog)
-    job = background.Job(open_data, catalog, exports, release)
-    return Publication(
-        catalog, settings, history=history, release=release, exports=exports, open_data=job.result
-    )
+class DownloadsElsewhere:
+    """The downloads, made and written into the site by a second process while the pages
+    render: this process names them to MkDocs (``paths``) and holds only their sizes."""
+
+    def __init__(self, catalog: Catalog, release: Release):
+        self.catalog, self.release = catalog, release
+        self.paths = download_paths(catalog)
+        self._job: background.Job | None = None
+
+    def start(self, site_dir: Path) -> None:
+        """Started once MkDocs has emptied the site folder (on_files)."""
+        self._job = background.Job(write_downloads, self.catalog, self.release, site_dir)
+
+    def sizes(self) -> dict[str, int]:
+        """Each download's size, once the second process has written them all (waits)."""
+        assert self._job is not None, "start first"
+        return self._job.result()
 
 
-def write_open_data(downloads: dict[str, bytes], site_dir: Path) -> None:
-    """The open-data files the second process made, written into the site."""
-    write_tree({uri: downloads[uri] for uri in OPEN_DATA_PATHS}, site_dir)
+class PreparedElsewhere:
+    """What needs a heavy engine (pandas' statistics, Vega's charts, pypinyin's order: see
+    ``pilotkb.site.views.memo``), made by a short-lived second process and adopted when a
+    page first asks for it, so that the process that renders the pages never loads those
+    engines."""
+
+    def __init__(self, ctx: Context):
+        self._job = background.Job(prepare, ctx)
+        adopt_when_asked(ctx, self._job.result)
+
+    def wait(self) -> None:
+        """Wait for the second process (its results were adopted, or no page asked)."""
+        self._job.result()
 
 
 def start_index(catalog: Catalog, config: MkDocsConfig, parallel: bool) -> Any:

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import csv
+import io
 import json
 from typing import Any
 
@@ -54,16 +56,32 @@ def export_files(catalog: Catalog) -> dict[str, bytes]:
     return files
 
 
+def export_paths(catalog: Catalog) -> list[str]:
+    """The paths ``export_files`` makes, in its order, known without making them (the build
+    names the downloads before a second process writes them)."""
+    return [
+        "downloads/pilots.json",
+        "downloads/pilots.schema.json",
+        *(f"downloads/{name}.csv" for name in FILE_ORDER),
+        SOURCE_COVERAGE_PATH,
+        *(source_text_path(src.file) for src in catalog.sources.values() if _text_published(src)),
+    ]
+
+
+def _text_published(src: Any) -> bool:
+    """Whether the downloads include the source's text: it has one (validation checked the
+    file) that it does not withhold (``text_unpublished``)."""
+    return bool(src.file) and not src.text_unpublished
+
+
 def csv_bytes(rows: list[dict[str, Any]], columns: list[str]) -> bytes:
     """A CSV download: UTF-8 with BOM for Excel, CRLF rows (RFC 4180: a CR inside a value is
     then quoted, never a row break), every cell made safe for spreadsheets."""
-    import io
-
-    import pandas as pd
-
-    flat = [{k: csv_safe_cell(v) for k, v in row.items()} for row in rows]
     buf = io.StringIO()
-    pd.DataFrame(flat, columns=columns).to_csv(buf, index=False, lineterminator="\r\n")
+    out = csv.writer(buf, lineterminator="\r\n")
+    out.writerow(columns)
+    for row in rows:  # an empty cell for None; numbers as they are (no float columns)
+        out.writerow(["" if (v := csv_safe_cell(row.get(c))) is None else v for c in columns])
     return ("\ufeff" + buf.getvalue()).encode("utf-8")
 
 
@@ -71,19 +89,17 @@ def source_files(catalog: Catalog) -> dict[str, bytes]:
     """Each source's coverage (one CSV row per source) and the texts of the sources whose
     text may be published (``text_unpublished`` empty), where the data folder has them."""
     rows: list[dict[str, Any]] = []
-    files: dict[str, bytes] = {}
+    texts: dict[str, bytes] = {}
     for sid, reading in readings(catalog).items():
         src = catalog.sources[sid]
         c = reading.coverage if reading else None
         counts = (c.sentences, c.substantive, c.cited, c.percent) if c else (None,) * 4
-        # written as text: a column with an empty cell would otherwise turn 131 into 131.0
-        cells = [None if n is None else str(n) for n in counts]
         rows.append(
-            {"source": sid, "title": src.title, **dict(zip(list(COVERAGE_COLUMNS)[2:], cells, strict=True))}
+            {"source": sid, "title": src.title, **dict(zip(list(COVERAGE_COLUMNS)[2:], counts, strict=True))}
         )
-        if reading and src.file and not src.text_unpublished:
-            files[source_text_path(src.file)] = reading.text.encode("utf-8")
-    return {SOURCE_COVERAGE_PATH: csv_bytes(rows, list(COVERAGE_COLUMNS)), **files}
+        if reading and _text_published(src):
+            texts[source_text_path(src.file)] = reading.text.encode("utf-8")
+    return {SOURCE_COVERAGE_PATH: csv_bytes(rows, list(COVERAGE_COLUMNS)), **texts}
 
 
 def csv_safe_cell(value: Any) -> Any:

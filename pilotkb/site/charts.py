@@ -67,7 +67,25 @@ def _is_number(v: Any) -> bool:
 
 def render_svg(chart: Chart) -> Markup:
     """The chart as one line of inline SVG (role="img", <title>, <desc>); same input, same bytes."""
-    return Markup(_svg(chart))
+    drawn = _ADOPTED.get(chart)
+    return Markup(drawn if drawn is not None else _svg(chart))
+
+
+# Charts drawn by a second process for this build (``adopt_drawings``): the one that renders
+# the pages then never starts Vega's engine.
+_ADOPTED: dict[Chart, str] = {}
+
+
+def draw_all(charts: Sequence[Chart]) -> dict[Chart, str]:
+    """Each chart drawn as ``render_svg`` draws it."""
+    return {c: _svg(c) for c in charts}
+
+
+def adopt_drawings(drawings: dict[Chart, str]) -> None:
+    """Drawings made by ``draw_all`` elsewhere, used instead of drawing (replacing a
+    previous build's)."""
+    _ADOPTED.clear()
+    _ADOPTED.update(drawings)
 
 
 @functools.lru_cache(maxsize=256)

@@ -17,7 +17,6 @@ from dataclasses import dataclass
 from decimal import Decimal
 from typing import Any, Protocol
 
-import vl_convert
 from markupsafe import escape
 
 from pilotkb.site.wrap import text_width, wrap_label
@@ -393,5 +392,7 @@ def draw_svg(chart: Drawable) -> str:
     """The chart as one line of SVG (role="img", <title>, <desc>); same input, same bytes."""
     if not chart.rows:
         return _empty_svg(chart)
+    import vl_convert  # Vega's engine (~70 MB): loaded only where charts are drawn (views/memo.py)
+
     spec, width, height = _spec(chart)
     return _tidy(vl_convert.vegalite_to_svg(spec), chart, width, height)

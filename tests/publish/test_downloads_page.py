@@ -13,7 +13,8 @@ from .conftest import COLLS, DATA_DATE, LICENCE, records
 
 def test_downloads_page_lists_every_file_with_size_count_licence_and_version(real):
     release = Release(LICENCE, DATA_DATE, real["version"])
-    ctx = downloads_context(real["catalog"], real["files"], release)
+    sizes = {path: len(content) for path, content in real["files"].items()}
+    ctx = downloads_context(real["catalog"], sizes, release)
     html_text = (
         environment().get_template("about_downloads.md.j2").render(href=lambda to, anchor="": "../", **ctx)
     )

@@ -16,8 +16,8 @@ from pilotkb.data.catalog import Catalog
 from pilotkb.data.facets import FACETS, Value
 from pilotkb.data.registry import REGISTRY
 from pilotkb.data.urls import text_page_uri
-from pilotkb.publish.export import export_files
-from pilotkb.publish.opendata import Release, data_version, open_data_files
+from pilotkb.publish.downloads import download_files
+from pilotkb.publish.opendata import Release, data_version
 from pilotkb.settings import Settings
 from pilotkb.site.render import Renderer, title
 
@@ -78,21 +78,14 @@ def release_of(catalog: Catalog, settings: Settings, history: History) -> Releas
     return Release(settings.licence, date or None, data_version(catalog.path))
 
 
-def open_data(catalog: Catalog, exports: dict[str, bytes], release: Release) -> dict[str, bytes]:
-    """The workbook, database and data package (opendata.OPEN_DATA_PATHS)."""
-    r = release
-    return open_data_files(
-        catalog, exports, licence=r.licence, data_date=r.data_date, data_version=r.data_version
-    )
-
-
 class Publication:
     """What a build publishes beside its pages, each part made once: the data file's change
     log, the release every download and citation states, the downloads.
 
     A build makes the parts in its own stages and hands them in (``pilotkb.mkdocs.build``:
-    the history kept from the previous preview, the open data made by a second process); a
-    part not handed in is made here when first read (``pilotkb.site.pages``, the tests).
+    the history kept from the previous preview; the downloads' sizes, when a second process
+    writes them); a part not handed in is made here when first read (``pilotkb.site.pages``,
+    the tests).
     """
 
     def __init__(
@@ -102,13 +95,12 @@ class Publication:
         *,
         history: History | None = None,
         release: Release | None = None,
-        exports: dict[str, bytes] | None = None,
-        open_data: Callable[[], dict[str, bytes]] | None = None,
+        sizes: Callable[[], dict[str, int]] | None = None,
     ):
         self.cat = catalog
         self.settings = settings
-        self._history, self._release, self._exports = history, release, exports
-        self._open_data = open_data  # None: made in this process when the downloads are read
+        self._history, self._release = history, release
+        self._sizes = sizes  # the sizes of the downloads a second process writes
 
     @cached_property
     def history(self) -> History:
@@ -119,22 +111,21 @@ class Publication:
         return self._release or release_of(self.cat, self.settings, self.history)
 
     @cached_property
-    def exports(self) -> dict[str, bytes]:
-        """The JSON, CSV and schema downloads (empty when exports are off)."""
-        if self._exports is not None:
-            return self._exports
-        return export_files(self.cat) if self.settings.exports else {}
+    def downloads(self) -> dict[str, bytes]:
+        """The downloads this process makes, keyed by their path in the site (none when
+        exports are off or a second process writes them)."""
+        if not self.settings.exports or self._sizes is not None:
+            return {}
+        return download_files(self.cat, self.release)
 
     @cached_property
-    def downloads(self) -> dict[str, bytes]:
-        """The open-data files, keyed by their path in the site (empty when exports are off)."""
+    def download_sizes(self) -> dict[str, int]:
+        """Each download's size in bytes (the 数据下载 page shows them)."""
         if not self.settings.exports:
             return {}
-        if self._open_data is not None:
-            made = self._open_data()
-        else:
-            made = open_data(self.cat, self.exports, self.release)
-        return {**self.exports, **made}
+        if self._sizes is not None:
+            return self._sizes()
+        return {path: len(content) for path, content in self.downloads.items()}
 
 
 class Context:
@@ -166,10 +157,6 @@ class Context:
     @property
     def release(self) -> Release:
         return self.publication.release
-
-    @property
-    def exports(self) -> dict[str, bytes]:
-        return self.publication.exports
 
     @property
     def downloads(self) -> dict[str, bytes]:

@@ -11,14 +11,15 @@ import hashlib
 import io
 from collections import Counter
 from collections.abc import Iterator
-from typing import Any
-
-import pandas as pd
+from typing import TYPE_CHECKING, Any
 
 from pilotkb.publish.export import csv_safe_cell
 from pilotkb.site.charts import Chart, chart_csv_path, chart_files, render_figure
 from pilotkb.site.views.base import Context, GeneratedPage
 from pilotkb.site.views.memo import per_context
+
+if TYPE_CHECKING:
+    import pandas as pd
 
 URI = "coverage/index.md"
 NO_YEAR = "年份未公开"
@@ -64,6 +65,8 @@ TABLE_CSV = "downloads/charts/coverage-by-outlet-and-year.csv"
 
 
 def coverage_frame(ctx: Context) -> pd.DataFrame:
+    import pandas as pd  # loaded where statistics are made (views/memo.py)
+
     return pd.DataFrame(
         [{"outlet": r.outlet, "year": year_of(r) or NO_YEAR} for r in ctx.cat.coverage.values()],
         columns=["outlet", "year"],
@@ -116,8 +119,11 @@ def charts(ctx: Context) -> list[Chart]:
     return [outlet_chart(ctx), year_chart(ctx)]
 
 
+@per_context
 def table_csv(ctx: Context) -> bytes:
     """The outlet-by-year table as CSV (UTF-8 with BOM, formula-like text made inert)."""
+    import pandas as pd  # loaded where statistics are made (views/memo.py)
+
     df = coverage_frame(ctx)
     years = _years(df)
     table = pd.crosstab(df["outlet"], df["year"]).reindex(columns=years, fill_value=0)

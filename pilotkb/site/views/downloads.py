@@ -41,7 +41,7 @@ def pages(ctx: Context) -> Iterator[GeneratedPage]:
 
 
 def body(ctx: Context) -> str:
-    context = downloads_context(ctx.cat, ctx.downloads, ctx.release)
+    context = downloads_context(ctx.cat, ctx.publication.download_sizes, ctx.release)
     return ctx.render("about_downloads.md.j2", URI, **context)
 
 
@@ -115,22 +115,23 @@ def _listed(catalog: Catalog) -> list[tuple[str, str, str, int | None, str]]:
     ]
 
 
-def downloads_context(catalog: Catalog, files: Mapping[str, bytes], release: Release) -> dict[str, Any]:
-    """The context of ``about_downloads.md.j2``: each download in ``files`` with its format,
-    size and record count, and the licence, data date and data version they share."""
+def downloads_context(catalog: Catalog, sizes: Mapping[str, int], release: Release) -> dict[str, Any]:
+    """The context of ``about_downloads.md.j2``: each download in ``sizes`` (path -> bytes)
+    with its format, size and record count, and the licence, data date and data version
+    they share."""
     rows = [
         {
             "path": path,
             "name": path.rsplit("/", 1)[-1],
             "title": title,
             "format": fmt,
-            "size": _size_label(len(files[path])),
-            "bytes": len(files[path]),
+            "size": _size_label(sizes[path]),
+            "bytes": sizes[path],
             "records": records,
             "note": note,
         }
         for path, title, fmt, records, note in _listed(catalog)
-        if path in files
+        if path in sizes
     ]
     return {
         "downloads": rows,

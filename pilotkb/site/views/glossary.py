@@ -5,18 +5,24 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
-from pypinyin import lazy_pinyin
-
 from pilotkb.site.views.base import Context, GeneratedPage
+from pilotkb.site.views.memo import per_context
 
 URI = "glossary/index.md"
 
 
+@per_context
+def term_order(ctx: Context) -> list[str]:
+    """The terms' ids in pinyin order, as a Chinese reader looks a word up (PM2.5 after P)."""
+    from pypinyin import lazy_pinyin  # its phrase dictionary is ~55 MB (views/memo.py)
+
+    terms = ctx.cat.records["terms"].values()
+    return [t.id for t in sorted(terms, key=lambda t: ([w.lower() for w in lazy_pinyin(t.term)], t.term))]
+
+
 def pages(ctx: Context) -> Iterator[GeneratedPage]:
-    # in pinyin order, as a Chinese reader looks a word up (PM2.5 after P)
-    terms = sorted(
-        ctx.cat.records["terms"].values(), key=lambda t: ([w.lower() for w in lazy_pinyin(t.term)], t.term)
-    )
+    records = ctx.cat.records["terms"]
+    terms = [records[tid] for tid in term_order(ctx)]
     yield GeneratedPage(
         URI,
         "名词解释",

@@ -4,14 +4,15 @@ and by instrument; and the promotion events by kind and date, with their scale."
 from __future__ import annotations
 
 from collections.abc import Iterator
-from typing import Any
-
-import pandas as pd
+from typing import TYPE_CHECKING, Any
 
 from pilotkb.data.model import AdopterLevel, EventKind, InstrumentKind
 from pilotkb.site.charts import Chart, chart_csv_path, chart_files, render_figure
 from pilotkb.site.views.base import Context, GeneratedPage
 from pilotkb.site.views.memo import per_context
+
+if TYPE_CHECKING:
+    import pandas as pd
 
 URI = "promotion/index.md"
 UNSTATED = "原文未写明"
@@ -70,6 +71,8 @@ def events_by_kind(ctx: Context) -> list[dict[str, Any]]:
 
 def adoption_frame(ctx: Context) -> pd.DataFrame:
     """One row per adoption: the experience, the adopting body's level and the instrument."""
+    import pandas as pd  # loaded where statistics are made (views/memo.py)
+
     return pd.DataFrame(
         [
             {
@@ -126,6 +129,8 @@ def instrument_chart(ctx: Context) -> Chart:
 
 
 def events_chart(ctx: Context) -> Chart:
+    import pandas as pd  # loaded where statistics are made (views/memo.py)
+
     kinds = pd.Series([ev.kind.value for ev in ctx.cat.events.values()], dtype="object")
     rows = _counted(kinds, [m.value for m in EventKind])
     return Chart(

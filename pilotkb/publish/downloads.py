@@ -1,0 +1,41 @@
+"""Every download of the site, made together: the JSON, CSV and schema exports and the source
+texts (``export``), and the open data that describes them (``opendata``: workbook, database,
+data package).
+
+A build either holds them as MkDocs files (``download_files``) or has a second process
+write them straight into the site and report only their sizes (``write_downloads``): at
+10,000 pilots they are ~80 MB, which the rendering process then never holds.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from pilotkb.data.catalog import Catalog
+from pilotkb.files import write_tree
+from pilotkb.publish.export import export_files, export_paths
+from pilotkb.publish.opendata import OPEN_DATA_PATHS, Release, open_data_files
+
+
+def download_files(catalog: Catalog, release: Release) -> dict[str, bytes]:
+    """Every download, keyed by its path in the site (``download_paths`` order)."""
+    exports = export_files(catalog)
+    r = release
+    made = open_data_files(
+        catalog, exports, licence=r.licence, data_date=r.data_date, data_version=r.data_version
+    )
+    return {**exports, **made}
+
+
+def download_paths(catalog: Catalog) -> list[str]:
+    """The paths ``download_files`` makes, known without making them."""
+    return [*export_paths(catalog), *OPEN_DATA_PATHS]
+
+
+def write_downloads(catalog: Catalog, release: Release, site_dir: Path) -> dict[str, int]:
+    """Every download written into ``site_dir`` (each file atomically); their sizes."""
+    files = download_files(catalog, release)
+    if list(files) != download_paths(catalog):  # the build announced these paths to MkDocs
+        raise RuntimeError(f"downloads made differ from those named: {sorted(files)}")
+    write_tree(files, site_dir)
+    return {path: len(content) for path, content in files.items()}

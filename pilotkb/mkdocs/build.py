@@ -178,14 +178,19 @@ class Build:
         every page the error page)."""
         if self.views is None:
             return error_files(files, self.config, self.error or "", self.session.last_pages)
+        if self.preparing is not None:  # the next engine's process, once the first has ended
+            self.preparing.next()
+        changed, affected = self.what_changed()
+        remade = self.page_list(files, self.views, affected)
+        if self.preparing is not None:  # ended before the other second processes start
+            _reported(self.preparing.finish)
+            self.preparing = None
         if self.elsewhere is not None:
             with self.times.time("exports (JSON, CSV, XLSX, SQLite …)"):
                 self.elsewhere.start(Path(self.config.site_dir))
         if self.settings.search and self.previous is None:
             with self.times.time("search index"):
                 self.indexer = workers.start_index(self.catalog, self.config, self.parallel)
-        changed, affected = self.what_changed()
-        remade = self.page_list(files, self.views, affected)
         self.add_data_files(files, self.views)
         if self.session.previewing:  # hand-written pages may show the catalogue's numbers
             files = Files(RemadeFile.like(f) if _hand_written_page(f) else f for f in files)
@@ -345,9 +350,6 @@ class Build:
 
     def write_products(self) -> None:
         """The downloads (written by their second process: waited for) and the search index."""
-        if self.preparing is not None:  # its results were adopted when a page asked for them
-            _reported(self.preparing.wait)
-            self.preparing = None
         if self.elsewhere is not None:
             with self.times.time("exports: waiting for the second process"):
                 _reported(self.elsewhere.sizes)

@@ -21,7 +21,7 @@ from pilotkb.publish.downloads import download_paths, write_downloads
 from pilotkb.publish.opendata import Release
 from pilotkb.settings import Settings
 from pilotkb.site.views.base import Context
-from pilotkb.site.views.memo import adopt_when_asked, prepare
+from pilotkb.site.views.memo import ENGINES, adopt_awaited, adopt_when_asked, prepare
 
 
 def in_parallel(settings: Settings, serving: bool) -> bool:
@@ -50,18 +50,30 @@ class DownloadsElsewhere:
 
 
 class PreparedElsewhere:
-    """What needs a heavy engine (pandas' statistics, Vega's charts, pypinyin's order: see
-    ``pilotkb.site.views.memo``), made by a short-lived second process and adopted when a
-    page first asks for it, so that the process that renders the pages never loads those
-    engines."""
+    """What needs a heavy engine (pypinyin's order, pandas' statistics, Vega's charts: see
+    ``pilotkb.site.views.memo``), made by short-lived second processes, one engine after the
+    other, so that the process that renders the pages never loads those engines."""
 
     def __init__(self, ctx: Context):
-        self._job = background.Job(prepare, ctx)
-        adopt_when_asked(ctx, self._job.result)
+        self.ctx = ctx
+        self._engines = list(ENGINES)
+        self._job: background.Job | None = None
+        self.next()
 
-    def wait(self) -> None:
-        """Wait for the second process (its results were adopted, or no page asked)."""
-        self._job.result()
+    def next(self) -> None:
+        """The current engine's results adopted (waits for them), the next engine started:
+        its results are adopted when a page first asks for one (``memo.adopt_when_asked``)."""
+        adopt_awaited(self.ctx)  # the current engine's, unless a page asked for them already
+        if self._engines:
+            self._job = background.Job(prepare, self.ctx, self._engines.pop(0))
+            adopt_when_asked(self.ctx, self._job.result)
+        else:
+            self._job = None
+
+    def finish(self) -> None:
+        """Every engine's results made and adopted; no second process left running."""
+        while self._job is not None:
+            self.next()
 
 
 def start_index(catalog: Catalog, config: MkDocsConfig, parallel: bool) -> Any:

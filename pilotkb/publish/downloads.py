@@ -9,6 +9,7 @@ write them straight into the site and report only their sizes (``write_downloads
 
 from __future__ import annotations
 
+from collections.abc import Iterator, Mapping
 from pathlib import Path
 
 from pilotkb.data.catalog import Catalog
@@ -33,9 +34,41 @@ def download_paths(catalog: Catalog) -> list[str]:
 
 
 def write_downloads(catalog: Catalog, release: Release, site_dir: Path) -> dict[str, int]:
-    """Every download written into ``site_dir`` (each file atomically); their sizes."""
-    files = download_files(catalog, release)
-    if list(files) != download_paths(catalog):  # the build announced these paths to MkDocs
-        raise RuntimeError(f"downloads made differ from those named: {sorted(files)}")
-    write_tree(files, site_dir)
-    return {path: len(content) for path, content in files.items()}
+    """Every download written into ``site_dir`` (each file atomically); their sizes. The
+    exports are written, and let go, before the open data is made: the data package reads
+    them back one at a time to describe them."""
+    exports = export_files(catalog)
+    write_tree(exports, site_dir)
+    sizes = {path: len(content) for path, content in exports.items()}
+    del exports
+    r = release
+    made = open_data_files(
+        catalog,
+        _OnDisk(site_dir, sizes),
+        licence=r.licence,
+        data_date=r.data_date,
+        data_version=r.data_version,
+    )
+    write_tree(made, site_dir)
+    sizes |= {path: len(content) for path, content in made.items()}
+    if list(sizes) != download_paths(catalog):  # the build named these paths to MkDocs
+        raise RuntimeError(f"downloads made differ from those named: {sorted(sizes)}")
+    return sizes
+
+
+class _OnDisk(Mapping[str, bytes]):
+    """Files written under ``root`` (path -> size), read back when asked for."""
+
+    def __init__(self, root: Path, sizes: dict[str, int]):
+        self.root, self.sizes = root, sizes
+
+    def __getitem__(self, path: str) -> bytes:
+        if path not in self.sizes:
+            raise KeyError(path)
+        return (self.root / path).read_bytes()
+
+    def __iter__(self) -> Iterator[str]:
+        return iter(self.sizes)
+
+    def __len__(self) -> int:
+        return len(self.sizes)

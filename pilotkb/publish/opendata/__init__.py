@@ -14,6 +14,7 @@ where ``files`` are the downloads that ``export.export_files`` already made.
 from __future__ import annotations
 
 import json
+from collections import ChainMap
 from collections.abc import Mapping
 from typing import Any
 
@@ -56,5 +57,6 @@ def open_data_files(
         SQLITE_PATH: sqlite_bytes(catalog, release),
         DATASETTE_PATH: _json_file(datasette_metadata(release)),
     }
-    out[DATAPACKAGE_PATH] = _json_file(datapackage({**files, **out}, release, catalog))
+    # ChainMap: ``files`` may be read from disk one at a time (publish/downloads.py)
+    out[DATAPACKAGE_PATH] = _json_file(datapackage(ChainMap(out, files), release, catalog))
     return out

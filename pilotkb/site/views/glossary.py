@@ -6,12 +6,12 @@ from __future__ import annotations
 from collections.abc import Iterator
 
 from pilotkb.site.views.base import Context, GeneratedPage
-from pilotkb.site.views.memo import per_context
+from pilotkb.site.views.memo import PINYIN, per_context
 
 URI = "glossary/index.md"
 
 
-@per_context
+@per_context(engine=PINYIN)
 def term_order(ctx: Context) -> list[str]:
     """The terms' ids in pinyin order, as a Chinese reader looks a word up (PM2.5 after P)."""
     from pypinyin import lazy_pinyin  # its phrase dictionary is ~55 MB (views/memo.py)

@@ -14,7 +14,7 @@ from __future__ import annotations
 import functools
 from collections.abc import Callable
 from dataclasses import dataclass
-from typing import Any, Generic, TypeVar
+from typing import Any, Generic, TypeVar, overload
 from weakref import WeakKeyDictionary
 
 from pilotkb.site.charts import Chart, adopt_drawings, draw_all
@@ -28,29 +28,40 @@ class PerContext(Generic[T]):
     family both need its charts; without this each drew them again. Weak keys: a preview's
     rebuild makes a new Context, and the old one's results go with it."""
 
-    def __init__(self, make: Callable[[Context], T]):
-        self.make = make
+    def __init__(self, make: Callable[[Context], T], engine: str):
+        self.make, self.engine = make, engine
         self.made: WeakKeyDictionary[Context, T] = WeakKeyDictionary()
         functools.update_wrapper(self, make)
 
     def __call__(self, ctx: Context) -> T:
         if ctx not in self.made:
-            wait = _AWAITED.pop(ctx, None)
-            if wait is not None:  # a second process is making it: wait for its results
-                adopt(ctx, wait())
+            adopt_awaited(ctx)  # a second process may be making it
         if ctx not in self.made:
             self.made[ctx] = self.make(ctx)
         return self.made[ctx]
 
 
+# The engines, in the order a build prepares their computations (one short-lived process
+# each, one after the other: their memory is never held at once).
+PINYIN, STATISTICS = "pypinyin", "pandas, Vega"
+ENGINES = (PINYIN, STATISTICS)
 # Every per-context computation, by its qualified name (the key ``prepare`` and ``adopt`` share).
 REGISTERED: dict[str, PerContext[Any]] = {}
 
 
-def per_context(make: Callable[[Context], T]) -> PerContext[T]:
-    once = PerContext(make)
-    REGISTERED[f"{make.__module__}.{make.__qualname__}"] = once
-    return once
+@overload
+def per_context(make: Callable[[Context], T]) -> PerContext[T]: ...
+@overload
+def per_context(*, engine: str) -> Callable[[Callable[[Context], T]], PerContext[T]]: ...
+def per_context(make: Any = None, *, engine: str = STATISTICS) -> Any:
+    """Register ``make`` (``@per_context``, or ``@per_context(engine=PINYIN)``)."""
+
+    def register(make: Callable[[Context], T]) -> PerContext[T]:
+        once = PerContext(make, engine)
+        REGISTERED[f"{make.__module__}.{make.__qualname__}"] = once
+        return once
+
+    return register(make) if make is not None else register
 
 
 @dataclass
@@ -61,9 +72,9 @@ class Prepared:
     drawings: dict[Chart, str]
 
 
-def prepare(ctx: Context) -> Prepared:
-    """Every registered computation made now, and every chart they hold drawn."""
-    results = {name: once(ctx) for name, once in REGISTERED.items()}
+def prepare(ctx: Context, engine: str) -> Prepared:
+    """Every computation registered for ``engine`` made now, and every chart they hold drawn."""
+    results = {name: once(ctx) for name, once in REGISTERED.items() if once.engine == engine}
     return Prepared(results, draw_all(_charts_in(results.values())))
 
 
@@ -71,7 +82,8 @@ def adopt(ctx: Context, prepared: Prepared) -> None:
     """The results ``prepare`` made (elsewhere) taken as this build's own."""
     for name, value in prepared.results.items():
         REGISTERED[name].made[ctx] = value
-    adopt_drawings(prepared.drawings)
+    if prepared.drawings:  # the engine that draws charts (a previous build's replaced)
+        adopt_drawings(prepared.drawings)
 
 
 # Results a second process is preparing, by context: adopted when first asked for, so that
@@ -82,6 +94,13 @@ _AWAITED: WeakKeyDictionary[Context, Callable[[], Prepared]] = WeakKeyDictionary
 def adopt_when_asked(ctx: Context, wait: Callable[[], Prepared]) -> None:
     """``wait()``'s results (``prepare`` run elsewhere) adopted when one is first asked for."""
     _AWAITED[ctx] = wait
+
+
+def adopt_awaited(ctx: Context) -> None:
+    """The results ``adopt_when_asked`` was given, adopted now (waits for them), if not yet."""
+    wait = _AWAITED.pop(ctx, None)
+    if wait is not None:
+        adopt(ctx, wait())
 
 
 def _charts_in(values: Any) -> list[Chart]:

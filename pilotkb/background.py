@@ -31,7 +31,14 @@ def available() -> bool:
     return "fork" in multiprocessing.get_all_start_methods()
 
 
-def _run(out: Connection, inbox: Connection | None, fn: Callable[..., Any], args: tuple[Any, ...]) -> None:
+def _run(
+    out: Connection, inbox: Connection | None, fn: Callable[..., Any], args: tuple[Any, ...], name: str
+) -> None:
+    try:  # the process's name in ps and /proc/PID/comm (Linux), by which scripts/bench reports
+        with open("/proc/self/comm", "w") as comm:
+            comm.write(name[:15])
+    except OSError:
+        pass
     try:
         result = fn(*args, _stream(inbox)) if inbox is not None else fn(*args)
         out.send((True, result))
@@ -64,11 +71,11 @@ class Job:
     """``fn(*args)`` in a forked process; with ``feed=True`` it also receives an iterator of
     the byte strings given to ``send`` (ended by ``result``)."""
 
-    def __init__(self, fn: Callable[..., Any], *args: Any, feed: bool = False):
+    def __init__(self, fn: Callable[..., Any], *args: Any, feed: bool = False, name: str = "kb-worker"):
         ctx = multiprocessing.get_context("fork")
         self._results, out = ctx.Pipe(duplex=False)
         inbox, self._sender = ctx.Pipe(duplex=False) if feed else (None, None)
-        self._proc = ctx.Process(target=_run, args=(out, inbox, fn, args), daemon=True)
+        self._proc = ctx.Process(target=_run, args=(out, inbox, fn, args, name), daemon=True)
         # Objects made so far (the catalogue) move to the collector's permanent generation,
         # so neither process's collections write to them and their pages stay shared
         # (Python's advice for fork without exec).

@@ -21,7 +21,10 @@ from pilotkb.publish.downloads import download_paths, write_downloads
 from pilotkb.publish.opendata import Release
 from pilotkb.settings import Settings
 from pilotkb.site.views.base import Context
-from pilotkb.site.views.memo import ENGINES, adopt_awaited, adopt_when_asked, prepare
+from pilotkb.site.views.memo import ENGINES, PINYIN, STATISTICS, adopt_awaited, adopt_when_asked, prepare
+
+# Each second process's name (/proc/PID/comm, ``ps``; scripts/bench reports memory by it).
+PROCESS_NAMES = {PINYIN: "kb-pinyin", STATISTICS: "kb-charts"}
 
 
 def in_parallel(settings: Settings, serving: bool) -> bool:
@@ -41,7 +44,7 @@ class DownloadsElsewhere:
 
     def start(self, site_dir: Path) -> None:
         """Started once MkDocs has emptied the site folder (on_files)."""
-        self._job = background.Job(write_downloads, self.catalog, self.release, site_dir)
+        self._job = background.Job(write_downloads, self.catalog, self.release, site_dir, name="kb-downloads")
 
     def sizes(self) -> dict[str, int]:
         """Each download's size, once the second process has written them all (waits)."""
@@ -65,7 +68,8 @@ class PreparedElsewhere:
         its results are adopted when a page first asks for one (``memo.adopt_when_asked``)."""
         adopt_awaited(self.ctx)  # the current engine's, unless a page asked for them already
         if self._engines:
-            self._job = background.Job(prepare, self.ctx, self._engines.pop(0))
+            engine = self._engines.pop(0)
+            self._job = background.Job(prepare, self.ctx, engine, name=PROCESS_NAMES[engine])
             adopt_when_asked(self.ctx, self._job.result)
         else:
             self._job = None

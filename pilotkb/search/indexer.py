@@ -99,7 +99,7 @@ class BackgroundIndexer:
     def __init__(self, catalog: Catalog, directory_urls: bool, site_dir: Path):
         from pilotkb.background import Job
 
-        self._job = Job(_index_in_background, catalog, directory_urls, site_dir, feed=True)
+        self._job = Job(_index_in_background, catalog, directory_urls, site_dir, feed=True, name="kb-search")
 
     def add_page(self, url: str, html_text: str) -> None:
         article = article_html(html_text, with_end_tag=True)

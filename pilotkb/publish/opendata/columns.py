@@ -4,6 +4,7 @@ is a scalar, a list of text, a list of references (a link table) or a list of ne
 
 from __future__ import annotations
 
+import functools
 import typing
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
@@ -54,6 +55,11 @@ def _base_type(annotation: Any) -> Any:
 
 def columns(model: type[BaseModel], coll: str | None = None) -> list[Column]:
     """Each field of ``model`` classified for tables; ``coll`` gives its references."""
+    return list(_classified(model, coll))
+
+
+@functools.cache  # asked for every record's nested lists (21,000 times at 10,000 pilots)
+def _classified(model: type[BaseModel], coll: str | None) -> tuple[Column, ...]:
     refs = REFERENCES.get(coll or "", {})
     out = []
     for name, f in model.model_fields.items():
@@ -75,7 +81,7 @@ def columns(model: type[BaseModel], coll: str | None = None) -> list[Column]:
             out.append(
                 Column(name, "scalar", f.is_required(), doc, base, is_date=is_date, is_slug=is_slug, ref=ref)
             )
-    return out
+    return tuple(out)
 
 
 def child_table(coll: str, field: str) -> str:

@@ -339,15 +339,14 @@ def feed_links(
         if label is not None:
             names.append((own, f"{site_name} · {label}试点动态"))
     here = dest_url(page_uri, directory_urls)
-    base = here if here.endswith("/") or here == "" else posixpath.dirname(here) + "/"
+    folder = (here if here.endswith("/") or here == "" else posixpath.dirname(here) + "/").strip("/")
+    # every page asks (12,000 at 10,000 pilots): up from the page's folder to the site's root
+    # by counting its parts, which is what posixpath.relpath works out at length
+    prefix = site_url.rstrip("/") + "/" if site_url else "../" * (folder.count("/") + 1 if folder else 0)
     out = []
     for name, title in names:
         for fmt in formats(site_url):
-            path = f"feeds/{name}.{fmt}.xml"
-            if site_url:
-                href = site_url.rstrip("/") + "/" + path
-            else:
-                href = posixpath.relpath(path, base.rstrip("/") or ".")
+            href = f"{prefix}feeds/{name}.{fmt}.xml"
             out.append(FeedLink(href, ATOM if fmt == "atom" else RSS, f"{title}（{FORMAT_LABEL[fmt]}）"))
     return out
 

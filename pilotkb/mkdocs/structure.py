@@ -113,8 +113,13 @@ class GeneratedDocPage(Page):
         return True
 
     def written(self) -> None:
-        """Let the page's HTML go once the theme has written it."""
+        """Let the page's HTML and table of contents go once the theme has written it (its
+        anchors stay: MkDocs checks links to them once every page is written)."""
         self.content = ""
+        self.toc = _NO_TOC
+
+
+_NO_TOC = get_toc([])
 
 
 def _toc_token(level: int, hid: str, text: str) -> dict[str, Any]:

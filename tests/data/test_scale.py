@@ -25,6 +25,9 @@ PROMOTION = "promotion/index.html"
 # them; the synthetic catalogue's one source grows with it, its pages do not.
 TEXT_PAGE = re.compile(r"sources/[^/]+/(\d+/)?index\.html")
 TEXT_PAGE_MAX = 200_000
+# Links of a windowed pager: 上一页, 下一页, the first and last pages, a page on each side
+# (pilotkb.site.views.base.Pager)
+PAGER_LINKS = 8
 
 
 @pytest.fixture(scope="module")
@@ -60,6 +63,19 @@ def test_no_page_is_large_or_lists_more_than_a_page_of_records(synth_site):
     for path in site.rglob("*.html"):
         cards = parse(path).find("li", class_="kb-card")
         assert len(cards) <= PAGE_SIZE, path
+
+
+def test_every_pager_is_a_window_of_a_few_links(synth_site):
+    """A list of 40 pages (browse/all/ at 2,000 pilots; 200 at 10,000) links a few of them
+    from each page, not all: the pager does not grow with the list."""
+    site, _ = synth_site
+    pagers = 0
+    for path in site.rglob("*.html"):
+        html = path.read_text(encoding="utf-8")
+        for nav in re.findall(r'<nav class="kb-pager".*?</nav>', html, re.S):
+            pagers += 1
+            assert nav.count("<a ") <= PAGER_LINKS, (path, nav.count("<a "))
+    assert pagers > 100  # browse lists, collection indexes, the source's text
 
 
 def test_no_page_grows_when_the_catalogue_doubles(synth_site, half_site):

@@ -5,7 +5,7 @@ The text is shown as the file has it, paragraph by paragraph, each sentence with
 anchor (``pilotkb.analysis.sources.sentence_anchor``: the contract record pages and search link
 to); sentences that records cite are marked with their count and listed with those records;
 the others are visible as such. A long text continues on further pages (``sources/ID/2.md`` …,
-``analysis.reading.TEXT_PAGE_CHARS`` characters each), made by this family; the first is the
+``analysis.reading.TEXT_PAGE_WEIGHT`` each: text and marks), made by this family; the first is the
 source's record page. A source whose ``text_unpublished`` gives a reason shows only the quotes,
 each at the anchor of the sentence where it starts, so that every quote link still lands.
 """

@@ -194,7 +194,7 @@
       nav.appendChild(b);
     }
     if (s.page > 1) go(s.page - 1, "上一页", "prev");
-    nav.appendChild(el("span", { "aria-current": "page" }, "第 " + s.page + " / " + pages + " 页"));
+    nav.appendChild(el("span", { "class": "kb-pager__at" }, "第 " + s.page + " / " + pages + " 页"));
     if (s.page < pages) go(s.page + 1, "下一页", "next");
     return nav;
   }

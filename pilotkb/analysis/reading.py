@@ -32,10 +32,17 @@ from pilotkb.data.validate import SourceText
 
 Citer = tuple[str, str]  # (collection, record id): a nested metric or update is its record's
 
-# Characters of text on one page of a source's text. The 2017 report (7,831) is one page
-# with room to spare; a longer document is split between paragraphs, so that no page outweighs
-# a phone (a page carries some 15 bytes of markup per character of text).
-TEXT_PAGE_CHARS = 12_000
+# What one page of a source's text may weigh, in characters of text. A page shows more than
+# the text: each sentence's anchor and mark, a cited sentence's count and its entry in the list
+# of the records citing it, and a link per citing record; each is weighed as the characters of
+# text its HTML outweighs (a character of Chinese text is three bytes). Weighing the marks as
+# well as the text keeps every page of text near 40 KB of HTML (the site's page frame and the
+# source's own fields come on top), however short the sentences or many the records citing
+# them. The 2017 report (7,831 characters, 131 sentences, 268 citations) takes three pages.
+TEXT_PAGE_WEIGHT = 12_000
+SENTENCE_WEIGHT = 20  # <span class="kb-s …" id="s-…">…</span> and its paragraph's share
+CITED_WEIGHT = 80  # its count (a link) and its entry in the list: the sentence's start again
+CITER_WEIGHT = 40  # a record's link in that entry: its address and its name
 
 
 @dataclass(frozen=True)
@@ -146,17 +153,31 @@ class SourceReading:
 
     @cached_property
     def pages(self) -> list[list[list[ReadSentence]]]:
-        """The paragraphs by page: whole paragraphs, at most ``TEXT_PAGE_CHARS`` characters of
-        text a page (a longer paragraph has a page of its own); always at least one page."""
+        """The paragraphs by page, at most ``TEXT_PAGE_WEIGHT`` a page (``weight``): whole
+        paragraphs where they fit; a paragraph heavier than a page is cut between sentences
+        (a sentence heavier than a page has a page of its own); always at least one page."""
         out: list[list[list[ReadSentence]]] = [[]]
         size = 0
         for para in self.paragraphs():
-            n = sum(len(s.sentence.text) for s in para)
-            if out[-1] and size + n > TEXT_PAGE_CHARS:
-                out.append([])
-                size = 0
-            out[-1].append(para)
-            size += n
+            n = sum(weight(s) for s in para)
+            if n <= TEXT_PAGE_WEIGHT:
+                if out[-1] and size + n > TEXT_PAGE_WEIGHT:
+                    out.append([])
+                    size = 0
+                out[-1].append(para)
+                size += n
+                continue
+            piece: list[ReadSentence] = []
+            for s in para:
+                w = weight(s)
+                if (out[-1] or piece) and size + w > TEXT_PAGE_WEIGHT:
+                    if piece:
+                        out[-1].append(piece)
+                    out.append([])
+                    size, piece = 0, []
+                piece.append(s)
+                size += w
+            out[-1].append(piece)
         return out
 
     @cached_property
@@ -175,6 +196,13 @@ class SourceReading:
                 out.append([])
             out[-1].append(s)
         return out
+
+
+def weight(s: ReadSentence) -> int:
+    """What a sentence weighs on its page of text: its characters, its marks, the records
+    citing it (``TEXT_PAGE_WEIGHT``)."""
+    marks = SENTENCE_WEIGHT + (CITED_WEIGHT + CITER_WEIGHT * len(s.cited_by) if s.cited_by else 0)
+    return len(s.sentence.text) + marks
 
 
 def _offsets(normal: str, located: list[Sentence]) -> list[int]:

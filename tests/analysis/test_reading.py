@@ -180,20 +180,41 @@ def test_the_real_report_every_sentence_has_a_distinct_anchor_and_every_quote_a_
 def test_a_long_text_is_paged_between_paragraphs(monkeypatch):
     import pilotkb.analysis.reading as module
 
-    monkeypatch.setattr(module, "TEXT_PAGE_CHARS", 20)
+    monkeypatch.setattr(module, "TEXT_PAGE_WEIGHT", 20)
+    for name in ("SENTENCE_WEIGHT", "CITED_WEIGHT", "CITER_WEIGHT"):  # the text alone
+        monkeypatch.setattr(module, name, 0)
     r = reading()
     pages = [[[s.sentence.text for s in para] for para in page] for page in r.pages]
-    # whole paragraphs, at most 20 characters a page; a longer paragraph alone
+    # whole paragraphs where they fit, at most 20 characters a page; a paragraph longer than a
+    # page (24 characters) is cut between its sentences
     assert pages == [
-        [["报告标题"]],
-        [["甲试点取得进展。", "乙示范区建立了制度,经验被推广。"]],  # 24 characters: alone
+        [["报告标题"], ["甲试点取得进展。"]],
+        [["乙示范区建立了制度,经验被推广。"]],
         [["共3项试点。"], ["会议定期召开。"]],
         [["会议定期召开。", "尚待总结的试点。"]],
         [["惠民成果丰硕。"]],
     ]
-    assert [r.page_of(s.anchor) for s in r.located] == [0, 1, 1, 2, 2, 3, 3, 4]
+    assert [r.page_of(s.anchor) for s in r.located] == [0, 0, 1, 2, 2, 3, 3, 4]
+    monkeypatch.setattr(module, "TEXT_PAGE_WEIGHT", 10)
+    r = reading()
+    # a sentence longer than a page has a page of its own
+    assert [[s.sentence.text for s in para] for para in r.pages[2]] == [["乙示范区建立了制度,经验被推广。"]]
 
 
-def test_the_real_report_is_one_page(real_catalog):
+def test_the_marks_and_the_records_citing_a_sentence_weigh_on_its_page():
+    from pilotkb.analysis.reading import CITED_WEIGHT, CITER_WEIGHT, SENTENCE_WEIGHT, weight
+
+    plain = reading().sentences[5]
+    cited = SourceReading(TEXT, [("pilots", f"p{i}", "会议定期召开。") for i in range(3)]).sentences[4]
+    assert plain.sentence.text == cited.sentence.text == "会议定期召开。" and len(cited.cited_by) == 3
+    assert weight(plain) == 7 + SENTENCE_WEIGHT
+    assert weight(cited) == 7 + SENTENCE_WEIGHT + CITED_WEIGHT + 3 * CITER_WEIGHT
+
+
+def test_the_real_report_is_paged_by_weight(real_catalog):
+    from pilotkb.analysis.reading import TEXT_PAGE_WEIGHT, weight
+
     r = readings(real_catalog)["zibo-2017-report"]
-    assert r is not None and len(r.pages) == 1
+    assert r is not None and len(r.pages) > 1
+    for page in r.pages:
+        assert sum(weight(s) for para in page for s in para) <= TEXT_PAGE_WEIGHT

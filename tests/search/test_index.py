@@ -274,14 +274,14 @@ def test_a_sentence_on_a_later_page_of_a_long_text_is_found_on_that_page(tmp_pat
     """A long source text continues on further pages (``sources/ID/2/`` …): each sentence's
     result goes to the page that shows it, at its anchor."""
     from pilotkb import load_catalog
-    from pilotkb.analysis.reading import TEXT_PAGE_CHARS
+    from pilotkb.analysis.reading import TEXT_PAGE_WEIGHT
 
     from ..conftest import FIXTURES
 
     shutil.copytree(FIXTURES / "sources", tmp_path, dirs_exist_ok=True)
     text = tmp_path / "sources" / "city-report.txt"
     filler = "".join(
-        f"第{i}段补充说明文字，用于把原文撑到第二页。\n" for i in range(TEXT_PAGE_CHARS // 20 + 10)
+        f"第{i}段补充说明文字，用于把原文撑到第二页。\n" for i in range(TEXT_PAGE_WEIGHT // 20 + 10)
     )
     text.write_text(text.read_text(encoding="utf-8") + filler + "最后一句在后面的页上。\n", encoding="utf-8")
     catalog = load_catalog(tmp_path / "pilots.yaml")

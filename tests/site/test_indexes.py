@@ -3,11 +3,15 @@
 from __future__ import annotations
 
 from collections import Counter
+from pathlib import Path
 
 import yaml
 
+from pilotkb.data.model import AdopterLevel, EventKind
+from pilotkb.site.views.promotion import PREVIEW
+
 from ..conftest import ROOT
-from ..html_util import parse
+from ..html_util import Page, parse
 
 RAW = yaml.safe_load((ROOT / "data" / "pilots.yaml").read_text(encoding="utf-8"))
 LEVELS = ["中央", "国家部委", "省级", "市级"]
@@ -69,23 +73,38 @@ def test_pilot_and_experience_pages_link_to_their_place_in_the_coverage_index(re
             assert links <= index_ids
 
 
+def list_pages(first: Path) -> list[Page]:
+    """A list's first page (``…/index.html``) and the pages after it (``…/2/index.html`` …)."""
+    return [parse(first), *(parse(p) for p in sorted(first.parent.glob("*/index.html")))]
+
+
 def test_every_adoption_is_listed_under_its_level(real_site):
     page = parse(real_site / "promotion" / "index.html")
     sections = _sections(page, "h3")
     expected = Counter(
         a.get("body_level") or "原文未写明" for e in RAW["experiences"] for a in e.get("adoptions") or []
     )
+    slugs = {m.value: m.name for m in AdopterLevel} | {"原文未写明": "unstated"}
     for level, n in expected.items():
         heading = f"{level}（{n} 次）"
         assert heading in sections, heading
-        listed = Counter(
-            el.attrs["data-kb-experience"] for el in sections[heading] if "data-kb-experience" in el.attrs
-        )
         want = Counter(
             e["id"]
             for e in RAW["experiences"]
             for a in e.get("adoptions") or []
             if (a.get("body_level") or "原文未写明") == level
+        )
+        # the overview shows the first PREVIEW, the level's own pages every one
+        shown = [
+            el.attrs["data-kb-experience"] for el in sections[heading] if "data-kb-experience" in el.attrs
+        ]
+        assert len(shown) == min(n, PREVIEW) and Counter(shown) <= want, level
+        first = real_site / "promotion" / "levels" / slugs[level] / "index.html"
+        listed = Counter(
+            el.attrs["data-kb-experience"]
+            for p in list_pages(first)
+            for el in p.find("li")
+            if "data-kb-experience" in el.attrs
         )
         assert listed == want, level
     cells = {
@@ -106,8 +125,29 @@ def test_experiences_without_adoption_and_instruments_are_counted(real_site):
     assert cells == {k: str(v) for k, v in instruments.items()}
     without = [e["title"] for e in RAW["experiences"] if not e.get("adoptions")]
     section = _sections(page)["来源未说明采纳情况的经验"]
-    shown = [el.text for el in section if el.tag == "a" and "headerlink" not in (el.attrs.get("class") or "")]
-    assert shown == without
+    shown = [el.text for el in section if el.tag == "li"]
+    assert shown == without[:PREVIEW]
+    pages = list_pages(real_site / "promotion" / "without" / "index.html")
+    listed = [
+        ln.strip() for p in pages for ul in p.find("ul", class_="kb-links") for ln in ul.text.splitlines()
+    ]
+    assert [t for t in listed if t] == without
+
+
+def test_every_event_is_listed_under_its_kind(real_site):
+    page = parse(real_site / "promotion" / "index.html")
+    kinds = Counter(ev["kind"] for ev in RAW["events"])
+    cells = {
+        el.attrs["data-kb-event-kind"]: el.text for el in page.find("td") if "data-kb-event-kind" in el.attrs
+    }
+    assert cells == {k: str(v) for k, v in kinds.items()}
+    slugs = {m.value: m.name for m in EventKind}
+    for kind in kinds:
+        pages = list_pages(real_site / "promotion" / "events" / slugs[kind] / "index.html")
+        listed = [
+            el.attrs["data-kb-event"] for p in pages for el in p.find("li") if "data-kb-event" in el.attrs
+        ]
+        assert sorted(listed) == sorted(ev["id"] for ev in RAW["events"] if ev["kind"] == kind)
 
 
 def test_home_page_leads_with_what_was_adopted_nationally(real_site):

@@ -4,10 +4,10 @@ from __future__ import annotations
 
 import html
 import json
-from collections.abc import Callable, Iterator, Sequence
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
-from functools import cached_property
-from typing import Any, overload
+from functools import cached_property, partial
+from typing import Any
 
 from pilotkb.analysis.changes import History
 from pilotkb.analysis.history import read_history
@@ -208,28 +208,43 @@ class Context:
         parts = [items[i : i + size] for i in range(0, len(items), size)] or [[]]
         uris = [first_uri if n == 1 else f"{base}/{n}.md" for n in range(1, len(parts) + 1)]
         for n, (here, part) in enumerate(zip(uris, parts, strict=True), start=1):
-            pager = {"page": n, "pages": len(uris), "page_hrefs": _Hrefs(self.href, here, uris)}
-            yield here, part, pager
+            pager = Pager(n, len(uris), partial(_link, self.href, here, uris))
+            yield here, part, {"page": n, "pages": len(uris), "pager": pager}
 
 
-class _Hrefs(Sequence[str]):
-    """Links from one page of a list to each of its pages, made when the page is rendered:
-    a list of P pages has P² of them, and the preview renders only the pages that changed."""
+def _link(href: Callable[[str, str], str], here: str, uris: list[str], n: int) -> str:
+    return href(here, uris[n - 1])
 
-    def __init__(self, href: Callable[[str, str], str], here: str, uris: list[str]):
-        self.href, self.here, self.uris = href, here, uris
 
-    def __len__(self) -> int:
-        return len(self.uris)
+# Pages a pager links on each side of the current one (besides the first and the last).
+NEIGHBOURS = 1
 
-    @overload
-    def __getitem__(self, i: int) -> str: ...
-    @overload
-    def __getitem__(self, i: slice) -> list[str]: ...
-    def __getitem__(self, i: int | slice) -> str | list[str]:
-        if isinstance(i, slice):
-            return [self.href(self.here, u) for u in self.uris[i]]
-        return self.href(self.here, self.uris[i])
+
+@dataclass(frozen=True)
+class Pager:
+    """Page ``page`` (from 1) of a list of ``pages`` pages, and ``link(n)``: the address of page
+    ``n`` from this one. A windowed pager (macro ``pager`` in ``_macros.j2``): it links the
+    pages before and after this one, the first and the last, and NEIGHBOURS pages on each side,
+    with a gap (…) for the others, so that it is the same size on page 2 of 3 as on page 150
+    of 200 and fits a phone's width. Links are made when the page is rendered."""
+
+    page: int
+    pages: int
+    link: Callable[[int], str]
+
+    def numbers(self) -> list[int | None]:
+        """The page numbers to show, in order, None for a gap of two pages or more (a gap of
+        one page shows that page: the mark would take as much room)."""
+        near = range(self.page - NEIGHBOURS, self.page + NEIGHBOURS + 1)
+        shown = sorted({1, self.pages, *(n for n in near if 1 <= n <= self.pages)})
+        out: list[int | None] = []
+        for before, n in zip([0, *shown], shown, strict=False):
+            if n - before == 2 and before:
+                out.append(n - 1)
+            elif n - before > 2 and before:
+                out.append(None)
+            out.append(n)
+        return out
 
 
 def paged_title(title: str, page: int) -> str:

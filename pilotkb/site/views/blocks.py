@@ -11,7 +11,7 @@ from typing import Any
 from pilotkb.analysis.figures import record_counts, reported_totals
 from pilotkb.data.facets import FACETS, UNKNOWN
 from pilotkb.site.views.base import Context
-from pilotkb.site.views.promotion import national
+from pilotkb.site.views.promotion import NATIONAL_SHOWN, national
 
 
 def macro_values(ctx: Context) -> dict[str, Any]:
@@ -42,7 +42,7 @@ def block(ctx: Context, name: str, here: str) -> str:
         )[: ctx.settings.recent_updates]
         return ctx.render("block_recent.md.j2", here, items=items)
     if name == "national":
-        return ctx.render("block_national.md.j2", here, experiences=national(ctx))
+        return ctx.render("block_national.md.j2", here, experiences=national(ctx), shown=NATIONAL_SHOWN)
     if name == "reported_vs_catalogue":
         return ctx.render("block_reported.md.j2", here, rows=reported_vs_catalogue(ctx))
     raise KeyError(f"unknown block {name!r}")

@@ -1,21 +1,33 @@
 """推广采纳: every replicable experience with its adoption chain, by the adopting body's level
-and by instrument; and the promotion events by kind and date, with their scale."""
+and by instrument; and the promotion events by kind and date, with their scale.
+
+The overview (``promotion/index.md``) keeps the charts, the count tables and the experiences
+adopted nationally (the first NATIONAL_SHOWN), and the first PREVIEW rows of each list; every
+list is whole on its own paged sub-pages (``promotion/levels/<level>.md``,
+``promotion/instruments/<instrument>.md``, ``promotion/without.md``,
+``promotion/events/<kind>.md``), so that no page grows with the catalogue."""
 
 from __future__ import annotations
 
 from collections.abc import Iterator
+from functools import partial
 from typing import TYPE_CHECKING, Any
 
 from pilotkb.data.model import AdopterLevel, EventKind, InstrumentKind
 from pilotkb.site.charts import Chart, chart_csv_path, chart_files, render_figure
-from pilotkb.site.views.base import Context, GeneratedPage
+from pilotkb.site.views.base import Context, GeneratedPage, paged_title
 from pilotkb.site.views.memo import per_context
 
 if TYPE_CHECKING:
     import pandas as pd
 
 URI = "promotion/index.md"
+WITHOUT_URI = "promotion/without.md"
 UNSTATED = "原文未写明"
+# Rows of each list the overview shows (the rest are on the list's own pages), and how many
+# experiences adopted nationally it and the home page show.
+PREVIEW = 3
+NATIONAL_SHOWN = 10
 
 
 def adoption_rows(ctx: Context) -> list[dict[str, Any]]:
@@ -38,6 +50,7 @@ def by_level(ctx: Context) -> list[dict[str, Any]]:
             {
                 "label": label or UNSTATED,
                 "slug": _slug(label),
+                "uri": f"promotion/levels/{_slug(label).removeprefix('level-')}.md",
                 "adoptions": members,
                 "experiences": experiences,
             }
@@ -47,10 +60,13 @@ def by_level(ctx: Context) -> list[dict[str, Any]]:
 
 def by_instrument(ctx: Context) -> list[dict[str, Any]]:
     rows = adoption_rows(ctx)
-    return [
-        {"label": m.value, "adoptions": [r for r in rows if r["adoption"].instrument == m]}
-        for m in InstrumentKind
-    ]
+    groups = []
+    for m in InstrumentKind:
+        members = [r for r in rows if r["adoption"].instrument == m]
+        experiences = {id(r["experience"]) for r in members}
+        uri = f"promotion/instruments/{m.name.replace('_', '-')}.md"
+        groups.append({"label": m.value, "uri": uri, "adoptions": members, "experiences": len(experiences)})
+    return groups
 
 
 def national(ctx: Context) -> list[Any]:
@@ -65,7 +81,9 @@ def events_by_kind(ctx: Context) -> list[dict[str, Any]]:
     for m in EventKind:
         members = sorted((ev for ev in events if ev.kind == m), key=lambda ev: ev.date or "", reverse=True)
         if members:
-            out.append({"label": m.value, "events": members})
+            out.append(
+                {"label": m.value, "slug": m.name, "uri": f"promotion/events/{m.name}.md", "events": members}
+            )
     return out
 
 
@@ -161,18 +179,27 @@ def _slug(label: str | None) -> str:
     return f"level-{names[label]}" if label else "level-unstated"
 
 
+def without(ctx: Context) -> list[Any]:
+    """Experiences whose sources state no adoption."""
+    return [e for e in ctx.cat.experiences.values() if not e.adoptions]
+
+
 def pages(ctx: Context) -> Iterator[GeneratedPage]:
-    levels = by_level(ctx)
+    levels, instruments = by_level(ctx), by_instrument(ctx)
+    events, unadopted = events_by_kind(ctx), without(ctx)
     made = charts(ctx)
     csv = {c.id: ctx.href(URI, "index.md") + chart_csv_path(c) for c in made}
     body = ctx.render(
         "promotion_index.md.j2",
         URI,
         levels=levels,
-        instruments=by_instrument(ctx),
+        instruments=instruments,
         national=national(ctx),
-        without=[e for e in ctx.cat.experiences.values() if not e.adoptions],
-        events=events_by_kind(ctx),
+        national_shown=NATIONAL_SHOWN,
+        without=unadopted,
+        without_uri=WITHOUT_URI,
+        events=events,
+        preview=PREVIEW,
         total=len(ctx.cat.experiences),
         adoptions=sum(len(g["adoptions"]) for g in levels),
         charts={c.id: render_figure(c, csv[c.id]) for c in made},
@@ -185,3 +212,55 @@ def pages(ctx: Context) -> Iterator[GeneratedPage]:
         "promotion",
         "可复制可推广经验被中央、国家部委、省、市采纳推广的情况，按采纳机关层级和载体分类",
     )
+    for g in levels:
+        yield from _listed(
+            ctx, g["uri"], f"采纳机关层级：{g['label']}", "adoptions", g["adoptions"], g["slug"]
+        )
+    for g in instruments:
+        yield from _listed(
+            ctx, g["uri"], f"采纳载体：{g['label']}", "adoptions", g["adoptions"], "instruments"
+        )
+    yield from _listed(ctx, WITHOUT_URI, "来源未说明采纳情况的经验", "experiences", unadopted, "without")
+    for g in events:
+        yield from _listed(
+            ctx, g["uri"], f"推广活动：{g['label']}", "events", g["events"], f"events-{g['slug']}"
+        )
+
+
+# The unit each kind of list counts in.
+UNITS = {"adoptions": "次", "experiences": "条", "events": "场"}
+
+
+def _listed(
+    ctx: Context, first_uri: str, title: str, kind: str, rows: list[Any], anchor: str
+) -> Iterator[GeneratedPage]:
+    """The pages of one list of the overview, page_size rows each (none for an empty list)."""
+    if not rows:
+        return
+    total = f"共 {len(rows)} {UNITS[kind]}"
+    for here, chunk, pager in ctx.chunks(first_uri, first_uri.removesuffix(".md"), rows):
+        first = (pager["page"] - 1) * ctx.settings.page_size + 1
+        make = partial(
+            ctx.render,
+            "promotion_list.md.j2",
+            here,
+            title=title,
+            kind=kind,
+            rows=chunk,
+            total=len(rows),
+            unit=UNITS[kind],
+            first=first,
+            back=ctx.href(here, URI, anchor),
+            **pager,
+        )
+        page = GeneratedPage(
+            here, paged_title(title, pager["page"]), make, "promotion", f"推广采纳，{title}，{total}"
+        )
+        page.inputs = tuple(dict.fromkeys(_record(kind, row) for row in chunk))
+        yield page
+
+
+def _record(kind: str, row: Any) -> tuple[str, str]:
+    if kind == "adoptions":
+        return ("experiences", row["experience"].id)
+    return (kind, row.id)

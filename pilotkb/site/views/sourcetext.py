@@ -5,7 +5,7 @@ The text is shown as the file has it, paragraph by paragraph, each sentence with
 anchor (``pilotkb.analysis.sources.sentence_anchor``: the contract record pages and search link
 to); sentences that records cite are marked with their count and listed with those records;
 the others are visible as such. A long text continues on further pages (``sources/ID/2.md`` …,
-``analysis.reading.TEXT_PAGE_CHARS`` characters each), made by this family; the first is the
+``analysis.reading.TEXT_PAGE_WEIGHT`` each: text and marks), made by this family; the first is the
 source's record page. A source whose ``text_unpublished`` gives a reason shows only the quotes,
 each at the anchor of the sentence where it starts, so that every quote link still lands.
 """
@@ -19,7 +19,7 @@ from typing import Any
 from pilotkb.analysis.reading import Coverage
 from pilotkb.data.urls import text_page_uri
 from pilotkb.site.render import title
-from pilotkb.site.views.base import Context, GeneratedPage, paged_title
+from pilotkb.site.views.base import Context, GeneratedPage, Pager, paged_title
 
 
 def coverage(ctx: Context, source_id: str) -> Coverage | None:
@@ -47,6 +47,10 @@ def pages(ctx: Context) -> Iterator[GeneratedPage]:
             yield page
 
 
+def _link(ctx: Context, here: str, source_id: str, n: int) -> str:
+    return ctx.href(here, text_page_uri(source_id, n - 1))
+
+
 def page_context(ctx: Context, rec: Any, here: str, n: int = 0) -> dict[str, Any]:
     """What ``record_sources.md.j2`` shows of the source's text on its page ``n`` (0: the
     source's own page, with its fields and the records resting on it)."""
@@ -59,7 +63,7 @@ def page_context(ctx: Context, rec: Any, here: str, n: int = 0) -> dict[str, Any
         "published": published,
         "page": n + 1,
         "pages": count,
-        "page_hrefs": [ctx.href(here, text_page_uri(rec.id, i)) for i in range(count)],
+        "pager": Pager(n + 1, count, partial(_link, ctx, here, rec.id)),
     }
     if reading is None:
         return out

@@ -80,8 +80,8 @@ $(TOOLS_STAMP): .tools/package.json .tools/package-lock.json
 	touch $@
 
 check: setup
-	$(PY) -m ruff check pilotkb hooks tests scripts/kb scripts/bench scripts/bench-search scripts/bench-history scripts/bench_load.py scripts/lighthouse
-	$(PY) -m ruff format --check pilotkb hooks tests scripts/kb scripts/bench scripts/bench-search scripts/bench-history scripts/bench_load.py scripts/lighthouse
+	$(PY) -m ruff check pilotkb hooks tests scripts/kb scripts/bench scripts/bench-search scripts/bench-history scripts/bench-memory scripts/bench_load.py scripts/lighthouse
+	$(PY) -m ruff format --check pilotkb hooks tests scripts/kb scripts/bench scripts/bench-search scripts/bench-history scripts/bench-memory scripts/bench_load.py scripts/lighthouse
 	PYTHONPATH=. $(VENV)/bin/lint-imports --no-cache  # the layer rule of ARCHITECTURE.md
 	$(PY) scripts/kb check $(if $(KB_CODEQUALITY),--codequality $(KB_CODEQUALITY))
 

@@ -19,7 +19,7 @@ from pilotkb.search.expand import expand_impacts, expansions
 from pilotkb.search.extract import Blocks, article_html, page_blocks
 from pilotkb.search.format import INDEX_DIR
 from pilotkb.search.score import impacts_of, term_weights
-from pilotkb.search.segment import Segmenter, data_words
+from pilotkb.search.segment import Segmenter, data_words, text_chars
 from pilotkb.search.write import IndexStats, Postings, write_index
 
 SNIPPET_TEXT_LIMIT = 20_000  # characters of page text kept per document for snippets
@@ -33,7 +33,7 @@ class Indexer:
         self.catalog = catalog
         self.docs = search_documents(catalog, directory_urls)
         self.by_url = {d.url: i for i, d in enumerate(self.docs) if d.blocks is None}
-        self.seg = Segmenter(data_words(catalog))
+        self.seg = Segmenter(data_words(catalog), text_chars(catalog))
         self.term_ids: dict[str, int] = {}
         # per document: (term numbers, weighted counts, length); None until it is read
         self.weights: list[tuple[array, array, float] | None] = [None] * len(self.docs)

@@ -26,6 +26,8 @@ from typing import Any
 
 from pilotkb.errors import DataError
 
+PIPE_SIZE = 1 << 20  # bytes a feed's pipe holds: the most Linux allows by default
+
 
 def available() -> bool:
     return "fork" in multiprocessing.get_all_start_methods()
@@ -50,21 +52,52 @@ def _run(
         out.close()
 
 
-def _stream(inbox: Connection) -> Iterator[bytes]:
-    """The messages the parent sends, read by a thread as they come, so the parent never
-    waits on a full pipe while this process is still starting its work."""
-    q: queue.SimpleQueue[bytes] = queue.SimpleQueue()
+def _stream(inbox: Connection) -> Inbox:
+    return Inbox(inbox)
 
-    def read() -> None:
+
+class Inbox:
+    """The messages the parent sends (ended by an empty one), read by a thread as they come,
+    so the parent never waits on a full pipe while this process is busy. The pipe holds
+    ``PIPE_SIZE`` bytes where the system allows it (Linux; 64 KB elsewhere)."""
+
+    def __init__(self, conn: Connection):
+        try:
+            import fcntl
+
+            fcntl.fcntl(conn.fileno(), fcntl.F_SETPIPE_SZ, PIPE_SIZE)  # type: ignore[attr-defined]
+        except (ImportError, AttributeError, OSError):
+            pass
+        self._queue: queue.SimpleQueue[bytes] = queue.SimpleQueue()
+        threading.Thread(target=self._read, args=(conn,), daemon=True).start()
+
+    def _read(self, conn: Connection) -> None:
         while True:
-            msg = inbox.recv_bytes()
-            q.put(msg)
+            msg = conn.recv_bytes()
+            self._queue.put(msg)
             if not msg:
                 return
 
-    threading.Thread(target=read, daemon=True).start()
-    while msg := q.get():
-        yield msg
+    def __iter__(self) -> Iterator[bytes]:
+        return self.each()
+
+    def each(self, idle: Callable[[], bool] | None = None) -> Iterator[bytes]:
+        """The messages in order. While none is waiting, ``idle()`` is called (a short piece
+        of other work) until it returns False: work that can wait is done while this
+        process would otherwise wait for the parent."""
+        while True:
+            if idle is None:
+                msg = self._queue.get()
+            else:
+                try:
+                    msg = self._queue.get_nowait()
+                except queue.Empty:
+                    if not idle():
+                        idle = None
+                    continue
+            if not msg:
+                return
+            yield msg
 
 
 class Job:

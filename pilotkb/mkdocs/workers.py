@@ -86,7 +86,7 @@ def start_index(catalog: Catalog, config: MkDocsConfig, parallel: bool) -> Any:
 
     if parallel:
         return BackgroundIndexer(catalog, config.use_directory_urls, Path(config.site_dir))
-    return Indexer(catalog, config.use_directory_urls)
+    return Indexer(catalog, config.use_directory_urls, Path(config.site_dir))
 
 
 def write_index(catalog: Catalog, config: MkDocsConfig, indexer: Any) -> None:

@@ -28,7 +28,7 @@ NOT_TEXT = {"id", "source", "number", "catalogue", "note", "file", "link"}  # fi
 BY_FIELDS = {"sources"}
 
 
-@dataclass
+@dataclass(slots=True)
 class SearchDocument:
     """One search result: where it is, its facet values and (once read) its title and text."""
 
@@ -60,7 +60,7 @@ def search_documents(catalog: Catalog, directory_urls: bool) -> list[SearchDocum
             uri = c.uri(rec.id)
             url = dest_url(uri, directory_urls)
             weight = c.search_weight
-            if c.has_pages and coll not in BY_FIELDS:
+            if reads_page(coll):
                 docs.append(SearchDocument(coll, uri, url, values, weight=weight))
             elif c.has_pages:
                 blocks = data_blocks(rec)
@@ -85,6 +85,21 @@ def search_documents(catalog: Catalog, directory_urls: bool) -> list[SearchDocum
         docs.extend(parts)  # after the collection's records: their ids follow
     docs.extend(sentence_documents(catalog, directory_urls))  # last: ties go to records
     return docs
+
+
+def reads_page(coll: str) -> bool:
+    """Whether a record of ``coll`` is a document read from its built page."""
+    return REGISTRY[coll].has_pages and coll not in BY_FIELDS
+
+
+def page_urls(catalog: Catalog, directory_urls: bool) -> set[str]:
+    """The URLs of the pages the documents are read from (``SearchDocument.blocks`` None)."""
+    return {
+        dest_url(c.uri(rec.id), directory_urls)
+        for coll, c in REGISTRY.items()
+        if reads_page(coll)
+        for rec in catalog.records[coll].values()
+    }
 
 
 def sentence_documents(catalog: Catalog, directory_urls: bool) -> list[SearchDocument]:

@@ -82,11 +82,16 @@ def varint(n: int) -> str:
     return "".join(out)
 
 
+SHORT_VARINTS = [varint(n) for n in range(32 * 32)]  # the gaps of one or two digits, made once
+
+
 def encode_postings(postings: Iterable[tuple[int, int]]) -> str:
     prev = 0
     out = []
+    short = SHORT_VARINTS
     for doc, impact in sorted(postings):
-        out.append(varint(doc - prev) + DIGITS[impact])
+        gap = doc - prev
+        out.append((short[gap] if gap < len(short) else varint(gap)) + DIGITS[impact])
         prev = doc
     return "".join(out)
 

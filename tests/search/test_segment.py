@@ -4,7 +4,9 @@ from __future__ import annotations
 
 import pytest
 
-from pilotkb.search.segment import Segmenter, data_words, fold, load_jieba, strip_affixes
+from pilotkb.search import page_text, search_documents
+from pilotkb.search.documents import page_path
+from pilotkb.search.segment import Segmenter, data_words, fold, load_jieba, strip_affixes, text_chars
 
 
 @pytest.fixture(scope="module")
@@ -41,3 +43,27 @@ def test_domain_words_stay_whole(real_catalog, segmenter):
 
 def test_jieba_is_loaded_once():
     assert load_jieba() is load_jieba()
+
+
+def test_a_dictionary_read_for_the_data_characters_cuts_every_text_as_the_whole(real_site, real_catalog):
+    """The index is made with jieba's dictionary read only for the characters of the data, the
+    source texts and the package's templates (a fraction of it in memory): every text of the
+    site is cut into the same terms as with the whole dictionary; a text with another
+    character makes the segmenter load the whole first, and is cut the same too."""
+    words = data_words(real_catalog)
+    whole, part = Segmenter(words), Segmenter(words, text_chars(real_catalog))
+    assert part.chars is not None and len(part.freq) < len(whole.freq) / 2
+    texts = []
+    for d in search_documents(real_catalog, True):
+        if d.blocks is None:
+            texts += page_text(page_path(real_site, d.url).read_text(encoding="utf-8"))
+        else:
+            texts += [d.title, *(text for text, _ in d.blocks)]
+    assert len(texts) > 1000
+    for text in texts:
+        assert list(part.terms(text)) == list(whole.terms(text)), text
+    assert part.chars is not None  # no page held a character beyond them
+    rare = "饕餮盛宴与魑魅魍魉"  # characters no text of the site has
+    assert not set(rare) <= part.chars
+    assert list(part.terms(rare)) == list(whole.terms(rare))
+    assert part.chars is None and len(part.freq) == len(whole.freq)

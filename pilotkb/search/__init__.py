@@ -22,6 +22,7 @@ _PUBLIC = {
     "INDEX_DIR": "pilotkb.search.format",
     "Segmenter": "pilotkb.search.segment",
     "data_words": "pilotkb.search.segment",
+    "text_chars": "pilotkb.search.segment",
     "SearchDocument": "pilotkb.search.documents",
     "search_documents": "pilotkb.search.documents",
     "page_path": "pilotkb.search.documents",

@@ -203,7 +203,7 @@ def _insert_records(db: sqlite3.Connection, data: dict[str, Any], seg: Segmenter
 
 
 def _fill(db: sqlite3.Connection, catalog: Catalog, release: Release) -> None:
-    from pilotkb.search import Segmenter, data_words
+    from pilotkb.search import Segmenter, data_words, text_chars
 
     stmts, docs = sqlite_schema()
     for s in stmts + FTS_STATEMENTS:
@@ -215,7 +215,8 @@ def _fill(db: sqlite3.Connection, catalog: Catalog, release: Release) -> None:
         "description TEXT NOT NULL, PRIMARY KEY (table_name, column_name))"
     )
     db.executemany("INSERT INTO fields VALUES (?, ?, ?)", docs)
-    _insert_records(db, records_json(catalog), Segmenter(data_words(catalog)))
+    # jieba's dictionary read only for the characters the records hold (~45 MB less)
+    _insert_records(db, records_json(catalog), Segmenter(data_words(catalog), text_chars(catalog)))
     db.execute("INSERT INTO documents_fts(documents_fts) VALUES ('rebuild')")
     db.execute("INSERT INTO documents_fts(documents_fts) VALUES ('optimize')")
     db.execute("INSERT INTO documents_words(documents_words) VALUES ('optimize')")

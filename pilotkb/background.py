@@ -42,7 +42,7 @@ def _run(
     except OSError:
         pass
     try:
-        result = fn(*args, _stream(inbox)) if inbox is not None else fn(*args)
+        result = fn(*args, Inbox(inbox)) if inbox is not None else fn(*args)
         out.send((True, result))
     except DataError as exc:
         out.send((False, exc))
@@ -50,10 +50,6 @@ def _run(
         out.send((False, RuntimeError("second build process failed:\n" + traceback.format_exc())))
     finally:
         out.close()
-
-
-def _stream(inbox: Connection) -> Inbox:
-    return Inbox(inbox)
 
 
 class Inbox:

@@ -21,11 +21,7 @@ from pilotkb.publish.opendata import OPEN_DATA_PATHS, Release, open_data_files
 def download_files(catalog: Catalog, release: Release) -> dict[str, bytes]:
     """Every download, keyed by its path in the site (``download_paths`` order)."""
     exports = export_files(catalog)
-    r = release
-    made = open_data_files(
-        catalog, exports, licence=r.licence, data_date=r.data_date, data_version=r.data_version
-    )
-    return {**exports, **made}
+    return {**exports, **_open_data(catalog, exports, release)}
 
 
 def download_paths(catalog: Catalog) -> list[str]:
@@ -41,19 +37,19 @@ def write_downloads(catalog: Catalog, release: Release, site_dir: Path) -> dict[
     write_tree(exports, site_dir)
     sizes = {path: len(content) for path, content in exports.items()}
     del exports
-    r = release
-    made = open_data_files(
-        catalog,
-        _OnDisk(site_dir, sizes),
-        licence=r.licence,
-        data_date=r.data_date,
-        data_version=r.data_version,
-    )
+    made = _open_data(catalog, _OnDisk(site_dir, sizes), release)
     write_tree(made, site_dir)
     sizes |= {path: len(content) for path, content in made.items()}
     if list(sizes) != download_paths(catalog):  # the build named these paths to MkDocs
         raise RuntimeError(f"downloads made differ from those named: {sorted(sizes)}")
     return sizes
+
+
+def _open_data(catalog: Catalog, exports: Mapping[str, bytes], release: Release) -> dict[str, bytes]:
+    r = release
+    return open_data_files(
+        catalog, exports, licence=r.licence, data_date=r.data_date, data_version=r.data_version
+    )
 
 
 class _OnDisk(Mapping[str, bytes]):

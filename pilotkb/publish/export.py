@@ -13,14 +13,23 @@ from pilotkb.data.registry import FILE_ORDER, REGISTRY
 from pilotkb.data.schema import json_schema
 from pilotkb.files import inert_cell
 
-# Each source's coverage, and the texts that may be published (described by
-# pilotkb.publish.opendata.datapackage, listed on the downloads page).
-SOURCE_COVERAGE_PATH = "downloads/source_coverage.csv"
+# Where the downloads live in the site; those made here (described by
+# pilotkb.publish.opendata.datapackage, listed on the downloads page): the whole catalogue as
+# JSON and its schema, each collection as CSV, each source's coverage, the published texts.
+DOWNLOADS = "downloads"
+JSON_PATH = f"{DOWNLOADS}/pilots.json"
+SCHEMA_PATH = f"{DOWNLOADS}/pilots.schema.json"
+SOURCE_COVERAGE_PATH = f"{DOWNLOADS}/source_coverage.csv"
+
+
+def csv_path(collection: str) -> str:
+    """The CSV download of one collection."""
+    return f"{DOWNLOADS}/{collection}.csv"
 
 
 def source_text_path(file: str) -> str:
     """A source's text in the downloads, where the data folder has it (sources/….txt)."""
-    return f"downloads/{file}"
+    return f"{DOWNLOADS}/{file}"
 
 
 # The columns of the coverage table (source_coverage.csv), with their descriptions.
@@ -46,12 +55,10 @@ def export_files(catalog: Catalog) -> dict[str, bytes]:
     Excel), keyed by their path in the site; each source's coverage and published text."""
     files: dict[str, bytes] = {}
     data = records_json(catalog)
-    files["downloads/pilots.json"] = json.dumps(data, ensure_ascii=False, indent=1).encode("utf-8")
-    files["downloads/pilots.schema.json"] = json.dumps(json_schema(), ensure_ascii=False, indent=2).encode(
-        "utf-8"
-    )
+    files[JSON_PATH] = json.dumps(data, ensure_ascii=False, indent=1).encode("utf-8")
+    files[SCHEMA_PATH] = json.dumps(json_schema(), ensure_ascii=False, indent=2).encode("utf-8")
     for name, rows in data.items():
-        files[f"downloads/{name}.csv"] = csv_bytes(rows, list(REGISTRY[name].model.model_fields))
+        files[csv_path(name)] = csv_bytes(rows, list(REGISTRY[name].model.model_fields))
     files.update(source_files(catalog))
     return files
 
@@ -60,9 +67,9 @@ def export_paths(catalog: Catalog) -> list[str]:
     """The paths ``export_files`` makes, in its order, known without making them (the build
     names the downloads before a second process writes them)."""
     return [
-        "downloads/pilots.json",
-        "downloads/pilots.schema.json",
-        *(f"downloads/{name}.csv" for name in FILE_ORDER),
+        JSON_PATH,
+        SCHEMA_PATH,
+        *(csv_path(name) for name in FILE_ORDER),
         SOURCE_COVERAGE_PATH,
         *(source_text_path(src.file) for src in catalog.sources.values() if _text_published(src)),
     ]

@@ -11,18 +11,17 @@ from typing import Any
 from pilotkb.data.catalog import Catalog
 from pilotkb.data.model import DATE_RE, SLUG_RE
 from pilotkb.data.registry import MODELS, DataFile
-from pilotkb.publish.export import COVERAGE_COLUMNS, SOURCE_COVERAGE_PATH, source_text_path
-from pilotkb.publish.opendata.columns import LIST_SEP, Column, columns
-from pilotkb.publish.opendata.release import (
-    DATASETTE_PATH,
+from pilotkb.publish.export import (
+    COVERAGE_COLUMNS,
     DOWNLOADS,
     JSON_PATH,
     SCHEMA_PATH,
-    SQLITE_PATH,
-    XLSX_PATH,
-    Release,
+    SOURCE_COVERAGE_PATH,
     csv_path,
+    source_text_path,
 )
+from pilotkb.publish.opendata.columns import LIST_SEP, Column, columns
+from pilotkb.publish.opendata.release import DATASETTE_PATH, SQLITE_PATH, XLSX_PATH, Release
 from pilotkb.settings import SITE_NAME
 
 MEDIA_TYPES = {

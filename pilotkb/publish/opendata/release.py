@@ -1,5 +1,5 @@
 """What every open-data download states about itself (licence, data date, data version), and
-where each download lives in the site."""
+where the open-data downloads live in the site (the exports' paths: ``pilotkb.publish.export``)."""
 
 from __future__ import annotations
 
@@ -7,21 +7,14 @@ import hashlib
 from dataclasses import dataclass
 from pathlib import Path
 
-DOWNLOADS = "downloads"
+from pilotkb.publish.export import DOWNLOADS
+
 XLSX_PATH = f"{DOWNLOADS}/pilots.xlsx"
 SQLITE_PATH = f"{DOWNLOADS}/pilots.db"
 DATASETTE_PATH = f"{DOWNLOADS}/pilots.metadata.json"
 DATAPACKAGE_PATH = f"{DOWNLOADS}/datapackage.json"
 # what open_data_files makes (known before it runs: a second process may be making them)
 OPEN_DATA_PATHS = (XLSX_PATH, SQLITE_PATH, DATASETTE_PATH, DATAPACKAGE_PATH)
-# made by pilotkb.publish.export, described here
-JSON_PATH = f"{DOWNLOADS}/pilots.json"
-SCHEMA_PATH = f"{DOWNLOADS}/pilots.schema.json"
-
-
-def csv_path(collection: str) -> str:
-    """The CSV download of one collection (made by ``pilotkb.publish.export``)."""
-    return f"{DOWNLOADS}/{collection}.csv"
 
 
 # Licences a site is likely to choose: SPDX id -> (Chinese title, English title, deed URL).

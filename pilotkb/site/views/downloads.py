@@ -8,17 +8,9 @@ from typing import Any
 
 from pilotkb.data.catalog import Catalog
 from pilotkb.data.registry import MODELS, DataFile
-from pilotkb.publish.export import SOURCE_COVERAGE_PATH, source_text_path
+from pilotkb.publish.export import JSON_PATH, SCHEMA_PATH, SOURCE_COVERAGE_PATH, csv_path, source_text_path
 from pilotkb.publish.opendata import Release
-from pilotkb.publish.opendata.release import (
-    DATAPACKAGE_PATH,
-    DATASETTE_PATH,
-    JSON_PATH,
-    SCHEMA_PATH,
-    SQLITE_PATH,
-    XLSX_PATH,
-    csv_path,
-)
+from pilotkb.publish.opendata.release import DATAPACKAGE_PATH, DATASETTE_PATH, SQLITE_PATH, XLSX_PATH
 from pilotkb.settings import SITE_NAME
 from pilotkb.site.views.base import Context, GeneratedPage
 

@@ -137,3 +137,79 @@ class Job:
         if not ok:
             raise value
         return value
+
+
+# --- a job held to a memory and time budget ----------------------------------------------
+
+
+class Exceeded(Exception):
+    """A bounded job did not return: ``what`` is "memory", "time", "error" (an exception,
+    described in ``detail``) or "crash" (the process died)."""
+
+    def __init__(self, what: str, detail: str = ""):
+        super().__init__(what, detail)
+        self.what, self.detail = what, detail
+
+
+def _address_space() -> int:
+    """This process's mapped bytes now (VmSize), 0 where /proc does not tell."""
+    try:
+        with open("/proc/self/status", encoding="ascii") as status:
+            for line in status:
+                if line.startswith("VmSize:"):
+                    return int(line.split()[1]) * 1024
+    except (OSError, ValueError, IndexError):
+        pass
+    return 0
+
+
+def _run_bounded(out: Connection, limit: int, fn: Callable[..., Any], args: tuple[Any, ...]) -> None:
+    try:
+        import resource
+
+        resource.setrlimit(resource.RLIMIT_AS, (limit, limit))
+    except (ImportError, ValueError, OSError):  # no rlimits here: the time budget still holds
+        pass
+    try:
+        out.send(("ok", fn(*args)))
+    except DataError as exc:
+        out.send(("data", exc))
+    except MemoryError:
+        out.send(("memory", ""))
+    except RecursionError:
+        out.send(("error", "RecursionError: nested too deeply"))
+    except Exception as exc:  # noqa: BLE001 - a library's failure on a damaged file, reported by the parent
+        out.send(("error", f"{type(exc).__name__}: {exc}"[:500]))
+    finally:
+        out.close()
+
+
+def bounded(fn: Callable[..., Any], *args: Any, memory: int, seconds: float) -> Any:
+    """``fn(*args)`` in a forked process that may map ``memory`` bytes more than this one and
+    run ``seconds``: its return value, its DataError raised here, or ``Exceeded``. For reading
+    files from outside (a report an editor was sent), whose parsers a hostile file could
+    make allocate gigabytes or run for hours; the process is killed when its time is up."""
+    if not available():  # no fork: run here, with the time budget unenforced
+        return fn(*args)
+    ctx = multiprocessing.get_context("fork")
+    results, out = ctx.Pipe(duplex=False)
+    proc = ctx.Process(target=_run_bounded, args=(out, _address_space() + memory, fn, args), daemon=True)
+    proc.start()
+    out.close()
+    try:
+        if not results.poll(seconds):
+            raise Exceeded("time")
+        try:
+            kind, value = results.recv()
+        except EOFError:
+            raise Exceeded("crash") from None
+    finally:
+        if proc.is_alive():
+            proc.kill()
+        proc.join()
+        results.close()
+    if kind == "ok":
+        return value
+    if kind == "data":
+        raise value
+    raise Exceeded(kind, value)

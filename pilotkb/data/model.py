@@ -155,6 +155,20 @@ class SourceKind(StrEnum):
     other = "其他"
 
 
+class OriginalType(StrEnum):
+    """The formats whose original a source keeps beside its text (``kb source add``)."""
+
+    docx = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
+    pdf = "application/pdf"
+    html = "text/html"
+
+
+# What each kind of original is called on the site, and the first bytes it starts with.
+ORIGINAL_LABELS = {OriginalType.docx: "Word 文档", OriginalType.pdf: "PDF", OriginalType.html: "网页"}
+
+Sha256 = Annotated[str, Field(pattern=r"^[0-9a-f]{64}$")]
+
+
 class InstrumentKind(StrEnum):
     law = "法律修订"
     judicial = "司法解释"
@@ -229,6 +243,14 @@ class Source(_Model):
     file: str | None = Field(
         None, description="原文文本文件，相对于 data/ 目录；用于核对每条 quote 是否逐字出现"
     )
+    original: str | None = Field(
+        None,
+        description="原件（Word 文档、PDF 或网页），相对于 data/ 目录；原文文本由它提取，原件逐字节保存，"
+        "网站上提供下载",
+    )
+    original_type: OriginalType | None = Field(None, description="原件的媒体类型")
+    original_size: int | None = Field(None, ge=1, description="原件的字节数")
+    original_sha256: Sha256 | None = Field(None, description="原件的 SHA-256 校验值（十六进制小写）")
     text_unpublished: Text | None = Field(
         None,
         description="原文全文不在网站公开的原因（如许可或版权限制）；填写后来源页只显示各条记录引用的原文，"

@@ -8,6 +8,7 @@ fixture in ``tests/fixtures/bad/``. The wording of the messages is in ``data.mes
 
 from __future__ import annotations
 
+import hashlib
 import re
 from collections.abc import Callable, Iterator
 from pathlib import Path, PurePosixPath
@@ -19,7 +20,7 @@ from pilotkb.data import fastload
 from pilotkb.data.catalog import Catalog
 from pilotkb.data.load import DataPath, Located, collapse_space, display_name, load
 from pilotkb.data.messages import dangling_reference, kind_of, pydantic_message
-from pilotkb.data.model import DATE_RE
+from pilotkb.data.model import DATE_RE, OriginalType
 from pilotkb.data.registry import FILE_ORDER, REGISTRY, DataFile, cited_parts
 from pilotkb.errors import DataError, Problem
 from pilotkb.files import read_input
@@ -33,6 +34,9 @@ _NOT_STATED = {
     "quote",
     "link",
     "file",
+    "original",
+    "original_size",
+    "original_sha256",
     "number",
     *{fld for c in REGISTRY.values() for fld in c.references},
     "level",
@@ -227,9 +231,26 @@ def check_references(run: ValidationRun) -> Iterator[Problem]:
             yield run.problem((*path, "source"), dangling_reference(src, "sources", ids["sources"]))
 
 
+def _data_file(run: ValidationRun, where: DataPath, file: str, what: str) -> Iterator[Problem | Path]:
+    """The file a source names, inside the data folder and present; else its problem."""
+    folder = run.path.parent.resolve()
+    pure = PurePosixPath(file.replace("\\", "/"))
+    if pure.is_absolute() or ".." in pure.parts or re.match(r"^[A-Za-z]:", file):
+        yield run.problem(
+            where, f"文件路径“{file}”不允许；允许：数据文件所在目录下的相对路径，如 sources/原文.txt"
+        )
+        return
+    target = (folder / pure).resolve()
+    if not target.is_relative_to(folder):
+        yield run.problem(where, f"文件“{file}”指向数据目录之外；允许：数据文件所在目录下的文件")
+    elif not target.exists():
+        yield run.problem(where, f"找不到{what} {file}；允许：相对于 data/ 的文件路径")
+    else:
+        yield target
+
+
 def check_source_files(run: ValidationRun) -> Iterator[Problem]:
     """Each source's text file: inside the data folder, present, UTF-8. Read once, here."""
-    folder = run.path.parent.resolve()
     for i, src in run.records("sources"):
         sid, file = src.get("id"), src.get("file")
         if not isinstance(sid, str):
@@ -238,20 +259,12 @@ def check_source_files(run: ValidationRun) -> Iterator[Problem]:
         if not isinstance(file, str):
             continue
         where = ("sources", i, "file")
-        pure = PurePosixPath(file.replace("\\", "/"))
-        if pure.is_absolute() or ".." in pure.parts or re.match(r"^[A-Za-z]:", file):
-            yield run.problem(
-                where, f"文件路径“{file}”不允许；允许：数据文件所在目录下的相对路径，如 sources/原文.txt"
-            )
-            continue
-        target = (folder / pure).resolve()
-        if not target.is_relative_to(folder):
-            yield run.problem(where, f"文件“{file}”指向数据目录之外；允许：数据文件所在目录下的文件")
-        elif not target.exists():
-            yield run.problem(where, f"找不到原文文件 {file}；允许：相对于 data/ 的文件路径")
-        else:
+        for found in _data_file(run, where, file, "原文文件"):
+            if isinstance(found, Problem):
+                yield found
+                continue
             try:
-                run.texts[sid] = SourceText(collapse_space(read_input(target, file).decode("utf-8-sig")))
+                run.texts[sid] = SourceText(collapse_space(read_input(found, file).decode("utf-8-sig")))
             except DataError as exc:
                 yield run.problem(where, f"原文文件 {file}：{exc.problems[0].message}")
             except UnicodeDecodeError as exc:
@@ -259,6 +272,62 @@ def check_source_files(run: ValidationRun) -> Iterator[Problem]:
                     where,
                     f"原文文件 {file} 第 {exc.start + 1} 字节不是合法的 UTF-8；允许：UTF-8 编码的文本文件",
                 )
+
+
+_ORIGINAL_FIELDS = ("original", "original_type", "original_size", "original_sha256")
+# The first bytes of each kind of original (an HTML page: text, checked by its type alone).
+_ORIGINAL_MAGIC = {OriginalType.docx: b"PK\x03\x04", OriginalType.pdf: b"%PDF-"}
+
+
+def check_source_originals(run: ValidationRun) -> Iterator[Problem]:
+    """Each source's original (kb source add): all four fields or none, the file present,
+    and its size, SHA-256 and first bytes as recorded, so the file offered is the one the
+    text was extracted from."""
+    for i, src in run.records("sources"):
+        given = [f for f in _ORIGINAL_FIELDS if src.get(f) is not None]
+        if not given:
+            continue
+        missing = [f for f in _ORIGINAL_FIELDS if f not in given] + ([] if src.get("file") else ["file"])
+        if missing:
+            yield run.problem(
+                ("sources", i, given[0]),
+                f"原件信息不完整，缺少 {'、'.join(missing)}；允许：original、original_type、original_size、"
+                "original_sha256 与 file 一起填写（用 scripts/kb source add 收录时自动写入），或都不填",
+            )
+            continue
+        file = src["original"]
+        if not isinstance(file, str):
+            continue  # the schema reports it
+        for found in _data_file(run, ("sources", i, "original"), file, "原件"):
+            if isinstance(found, Problem):
+                yield found
+                continue
+            yield from _original_matches(run, i, src, found)
+
+
+def _original_matches(run: ValidationRun, i: int, src: dict[str, Any], path: Path) -> Iterator[Problem]:
+    try:
+        raw = read_input(path, src["original"])
+    except DataError as exc:
+        yield run.problem(("sources", i, "original"), f"原件 {src['original']}：{exc.problems[0].message}")
+        return
+    if src["original_size"] != len(raw):
+        yield run.problem(
+            ("sources", i, "original_size"),
+            f"原件实际有 {len(raw)} 字节，记录的是 {src['original_size']}；允许：原件的实际字节数"
+            "（原件被改动过？更正版请用 scripts/kb source replace 收录）",
+        )
+    elif hashlib.sha256(raw).hexdigest() != src["original_sha256"]:
+        yield run.problem(
+            ("sources", i, "original_sha256"),
+            "原件的 SHA-256 与记录不符，文件已被改动；允许：收录时的原件（更正版请用 scripts/kb source replace 收录）",
+        )
+    magic = _ORIGINAL_MAGIC.get(src["original_type"])
+    if magic is not None and not raw.startswith(magic):
+        yield run.problem(
+            ("sources", i, "original_type"),
+            f"原件 {src['original']} 的内容不是 {src['original_type']}；允许：与原件内容相符的媒体类型",
+        )
 
 
 def check_quotes(run: ValidationRun) -> Iterator[Problem]:
@@ -362,6 +431,7 @@ CHECKS: tuple[Check, ...] = (
     check_unique_ids,
     check_references,
     check_source_files,
+    check_source_originals,
     check_quotes,
     check_numbers,
 )

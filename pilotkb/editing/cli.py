@@ -176,32 +176,49 @@ def _define_new_id(sub: Any) -> None:
 
 
 def _define_source(sub: Any) -> None:
-    p = sub.add_parser("source", help="收录来源原文 / take in a source text")
-    actions = p.add_subparsers(dest="source_cmd", required=True, metavar="{add}")
+    p = sub.add_parser("source", help="收录来源原文 / take in a source")
+    actions = p.add_subparsers(dest="source_cmd", required=True, metavar="{add,replace}")
     a = _editor_parser(
         actions,
         "add",
         "收录一份新报告 / add a report as a source",
-        "把报告的文本文件 FILE 收录为新来源：转为 UTF-8（NFC，\\n 换行）保存到\n"
-        "data/sources/编号.txt，并在 sources 中添加一条记录（编号由标题生成，同 new-id）。\n"
-        "FILE 可以是 UTF-8（可带 BOM）、带 BOM 的 UTF-16 或 GB18030/GBK 编码；Word 文档请先\n"
-        "另存为纯文本。无法识别的编码、二进制文件、已收录过的文本都会被拒绝，数据不作改动。\n\n"
-        "Take in the text file FILE as a new source: stored as UTF-8 (NFC, \\n line ends) in\n"
-        "data/sources/ID.txt, with a sources record whose id is proposed from the title.\n"
-        "FILE may be UTF-8 (with or without BOM), UTF-16 with BOM, or GB18030/GBK; an\n"
-        "undecodable or binary file, or a text already taken in, is refused and nothing changes.",
-        "示例 / example:\n  scripts/kb source add 2018年改革试点工作综述.txt \\\n"
-        "      --title 2018年全市改革试点工作综述 --publisher 淄博市委改革办 --date 2018-12\n"
+        "把报告 FILE 收录为新来源：Word 文档（.docx）、带文字层的 PDF、浏览器另存的网页（.html/.htm，\n"
+        "UTF-8、GBK/GB18030 或 Big5）或纯文本。正文按段落提取，存为 data/sources/编号.txt；页眉页脚、\n"
+        "页码、网页导航和页脚等页面杂项不收录（--dry-run 逐条列出）；原件逐字节存为 data/sources/编号.docx\n"
+        "等并记在来源记录上。未给出的 --title、--date、--publisher 从文档中提取并显示。扫描件、旧版 .doc/.wps、\n"
+        "加密或损坏的文件会被拒绝并说明怎么办，数据不作改动。\n\n"
+        "Take in the report FILE (.docx, PDF with a text layer, saved web page, or plain text) as a\n"
+        "new source: its text stored one paragraph a line in data/sources/ID.txt, page furniture\n"
+        "left out (listed by --dry-run), the original kept byte for byte beside it.",
+        "示例 / example:\n  scripts/kb source add 2018年改革试点工作通报.docx --dry-run\n"
+        "  scripts/kb source add 2018年改革试点工作通报.docx --date 2018-12-20\n"
         "  scripts/kb gaps",
         ingest.cmd_source_add,
     )
-    a.add_argument("file", metavar="FILE", help="报告的文本文件 / the report as a text file")
-    a.add_argument("--title", required=True, help="标题，按原文逐字 / title, verbatim")
-    a.add_argument("--publisher", required=True, help="发布机构 / publisher")
-    a.add_argument("--date", required=True, help="发布日期 / date: 2017、2017-04、2017-04-15")
+    a.add_argument("file", metavar="FILE", help="报告文件 / the report: .docx, .pdf, .html, .txt")
+    a.add_argument("--title", help="标题，按原文逐字（默认取自文档）/ title, verbatim")
+    a.add_argument("--publisher", help="发布机构（默认取自文档）/ publisher")
+    a.add_argument("--date", help="发布日期 / date: 2017、2017-04、2017-04-15（默认取自文档）")
     a.add_argument("--url", help="原文链接 / link: http(s)://…")
     kinds = "、".join(k.value for k in SourceKind)
     a.add_argument("--kind", default=SourceKind.report.value, help=f"类型 / kind: {kinds}（默认 报告）")
+    a.add_argument(
+        "--dry-run", action="store_true", help="只显示将保存的原文和未收录的内容，不写入 / write nothing"
+    )
+    r = _editor_parser(
+        actions,
+        "replace",
+        "收录来源的更正版 / replace a source with its corrected version",
+        "用更正版 FILE 重新提取来源 SOURCE_ID 的原文，替换原文文本和原件（旧版留在 git 历史中）。\n"
+        "如有记录的引文在新原文中找不到，一个文件也不写，并逐条列出这些引文所在的行。\n\n"
+        "Re-extract source SOURCE_ID from the corrected FILE; if any record's quote is no longer in\n"
+        "the new text, nothing is written and each such quote is listed.",
+        "示例 / example:\n  scripts/kb source replace zibo-2017-report 更正版.docx\n  scripts/kb gaps zibo-2017-report",
+        ingest.cmd_source_replace,
+    )
+    r.add_argument("id", metavar="SOURCE_ID", help="来源编号 / source id")
+    r.add_argument("file", metavar="FILE", help="更正版文件 / the corrected report")
+    r.add_argument("--dry-run", action="store_true", help="只显示将保存的原文，不写入 / write nothing")
 
 
 # --- diff: a change of the data file in readers' words (pilotkb.editing.review) ----------

@@ -92,6 +92,14 @@ def open_document(path: Path) -> YamlDocument:
     return YamlDocument(path, shown, raw, bom, text, lines, nl, root, located.data)
 
 
+def rebased(doc: YamlDocument, text: str) -> YamlDocument:
+    """``doc`` with ``text`` in place of its text (an edit planned on top of another, not yet
+    written); it keeps the bytes read from disk, so ``commit`` still notices another writer."""
+    located = loads(text, doc.shown)
+    lines = text.splitlines(keepends=True)
+    return replace(doc, text=text, lines=lines, root=compose_yaml(text), data=located.data)
+
+
 def mapping_pairs(node: yaml.Node) -> list[tuple[yaml.ScalarNode, yaml.Node]]:
     return list(node.value) if isinstance(node, yaml.MappingNode) else []
 

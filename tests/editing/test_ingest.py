@@ -131,13 +131,13 @@ def _fifo(path: Path) -> None:
 
 
 REFUSED = {
-    "png": (b"\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR" + bytes(range(256)), "这是一张 PNG 图片，不是纯文本"),
-    "docx": (b"PK\x03\x04\x14\x00\x06\x00" + b"[Content_Types].xml" + bytes(64), "保存类型选“纯文本”"),
+    "png": (b"\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR" + bytes(range(256)), "这是一张 PNG 图片"),
+    "docx": (b"PK\x03\x04\x14\x00\x06\x00" + b"[Content_Types].xml" + bytes(64), "已损坏或不完整"),
     "nul": ("全市共承担国家级改革试点12项。\n".encode() + b"\x00\x00\x00\x00more\n", "空字节（NUL）"),
     "control": ("全市共承担\n国家级改革试点\x0212项。\n".encode(), ":2: (文件): 内容: 含有控制字符 U+0002"),
     "cp1252": (
         "Café crème brûlée, naïve façade résumé. Über straße\n".encode("cp1252"),
-        "不是 UTF-8 或 GB18030/GBK",
+        "无法识别文件的编码（看起来是 cp125",
     ),
     "noise": (bytes(range(128, 256)) * 4, "编码"),
     "bad-utf16": (
@@ -148,7 +148,10 @@ REFUSED = {
         b"\xef\xbb\xbf\xe8\xaf\x95\n\xff\xfe\xfa\n",
         ":2: (文件): 编码: 文件按 UTF-8（带 BOM） 读取，但第 8 字节不是合法的",
     ),
-    "html": (b"<!DOCTYPE html>\n<html><body>\xe8\xaf\x95\xe7\x82\xb9</body></html>\n", "这是网页（HTML）"),
+    "html": (
+        b"<!DOCTYPE html>\n<html><body>\xe8\xaf\x95\xe7\x82\xb9</body></html>\n",
+        "文件名是 .txt，内容却是网页（HTML）",
+    ),
     "empty": (b" \r\n\r\n", "文件为空"),
     "already-a-source": (SOURCE_TEXT.encode("utf-8"), "已经收录为来源 zibo-2017-report"),
     "already-a-source-gb18030": (
@@ -254,7 +257,7 @@ def test_help_is_bilingual_with_an_example(capsys: pytest.CaptureFixture[str]) -
         main(["source", "add", "--help"])
     assert stop.value.code == 0
     out = capsys.readouterr().out
-    assert "收录为新来源" in out and "Take in the text file FILE" in out
+    assert "收录为新来源" in out and "Take in the report FILE" in out
     assert "scripts/kb source add" in out.split("示例 / example:")[1]
 
 

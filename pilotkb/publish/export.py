@@ -11,7 +11,7 @@ from pilotkb.analysis.reading import readings
 from pilotkb.data.catalog import Catalog
 from pilotkb.data.registry import FILE_ORDER, REGISTRY
 from pilotkb.data.schema import json_schema
-from pilotkb.files import inert_cell
+from pilotkb.files import inert_cell, read_input
 
 # Where the downloads live in the site; those made here (described by
 # pilotkb.publish.opendata.datapackage, listed on the downloads page): the whole catalogue as
@@ -72,6 +72,7 @@ def export_paths(catalog: Catalog) -> list[str]:
         *(csv_path(name) for name in FILE_ORDER),
         SOURCE_COVERAGE_PATH,
         *(source_text_path(src.file) for src in catalog.sources.values() if _text_published(src)),
+        *(source_text_path(src.original) for src in catalog.sources.values() if _original_published(src)),
     ]
 
 
@@ -79,6 +80,12 @@ def _text_published(src: Any) -> bool:
     """Whether the downloads include the source's text: it has one (validation checked the
     file) that it does not withhold (``text_unpublished``)."""
     return bool(src.file) and not src.text_unpublished
+
+
+def _original_published(src: Any) -> bool:
+    """Whether the downloads include the source's original: it keeps one (kb check compared
+    it with its SHA-256) and does not withhold its text."""
+    return bool(src.original) and not src.text_unpublished
 
 
 def csv_bytes(rows: list[dict[str, Any]], columns: list[str]) -> bytes:
@@ -106,7 +113,12 @@ def source_files(catalog: Catalog) -> dict[str, bytes]:
         )
         if reading and _text_published(src):
             texts[source_text_path(src.file)] = reading.text.encode("utf-8")
-    return {SOURCE_COVERAGE_PATH: csv_bytes(rows, list(COVERAGE_COLUMNS)), **texts}
+    originals = {  # after every text, in export_paths's order
+        source_text_path(src.original): read_input(catalog.path.parent / src.original)
+        for src in catalog.sources.values()
+        if _original_published(src)
+    }
+    return {SOURCE_COVERAGE_PATH: csv_bytes(rows, list(COVERAGE_COLUMNS)), **texts, **originals}
 
 
 def csv_safe_cell(value: Any) -> Any:

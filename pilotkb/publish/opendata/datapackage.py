@@ -203,10 +203,25 @@ def _text_resources(files: Mapping[str, bytes], catalog: Catalog) -> list[dict[s
                 "format": "txt",
                 "mediatype": "text/plain",
                 "encoding": "utf-8",
-                "description": f"来源 {s.id} 的原文文本（UTF-8），各条记录的 quote 逐字出自其中。",
+                "description": f"来源 {s.id} 的原文文本（UTF-8），各条记录的 quote 逐字出自其中。"
+                + ("文本由原件逐段提取，原件见下一项。" if s.original else ""),
                 **_digest(files[path]),
             }
         )
+        kept = source_text_path(s.original) if s.original else ""
+        if kept in files:
+            out.append(
+                {
+                    "name": f"source-original-{s.id}",
+                    "title": f"来源原件：{s.title}",
+                    "path": _relative(kept),
+                    "type": "file",
+                    "format": kept.rsplit(".", 1)[-1],
+                    "mediatype": str(s.original_type),
+                    "description": f"来源 {s.id} 的原件，逐字节保存；上一项原文文本由它提取。",
+                    **_digest(files[kept]),
+                }
+            )
     return out
 
 

@@ -37,7 +37,7 @@ def body(ctx: Context) -> str:
     return ctx.render("about_downloads.md.j2", URI, **context)
 
 
-def _size_label(n: int) -> str:
+def size_label(n: int) -> str:
     """A file size as the page shows it: B, KB or MB, one decimal."""
     if n < 1024:
         return f"{n} B"
@@ -117,7 +117,7 @@ def downloads_context(catalog: Catalog, sizes: Mapping[str, int], release: Relea
             "name": path.rsplit("/", 1)[-1],
             "title": title,
             "format": fmt,
-            "size": _size_label(sizes[path]),
+            "size": size_label(sizes[path]),
             "bytes": sizes[path],
             "records": records,
             "note": note,

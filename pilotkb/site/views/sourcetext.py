@@ -17,9 +17,12 @@ from functools import partial
 from typing import Any
 
 from pilotkb.analysis.reading import Coverage
+from pilotkb.data.model import ORIGINAL_LABELS
 from pilotkb.data.urls import text_page_uri
+from pilotkb.publish.export import source_text_path
 from pilotkb.site.render import title
 from pilotkb.site.views.base import Context, GeneratedPage, Pager, paged_title
+from pilotkb.site.views.downloads import size_label
 
 
 def coverage(ctx: Context, source_id: str) -> Coverage | None:
@@ -51,6 +54,18 @@ def _link(ctx: Context, here: str, source_id: str, n: int) -> str:
     return ctx.href(here, text_page_uri(source_id, n - 1))
 
 
+def original(rec: Any) -> dict[str, str] | None:
+    """The original a source's text was extracted from, as its page offers it: the path in
+    the downloads (from the site's root), its format and size."""
+    if not rec.original or rec.original_type is None:
+        return None
+    return {
+        "path": source_text_path(rec.original),
+        "format": ORIGINAL_LABELS[rec.original_type],
+        "size": size_label(rec.original_size or 0),
+    }
+
+
 def page_context(ctx: Context, rec: Any, here: str, n: int = 0) -> dict[str, Any]:
     """What ``record_sources.md.j2`` shows of the source's text on its page ``n`` (0: the
     source's own page, with its fields and the records resting on it)."""
@@ -64,6 +79,7 @@ def page_context(ctx: Context, rec: Any, here: str, n: int = 0) -> dict[str, Any
         "page": n + 1,
         "pages": count,
         "pager": Pager(n + 1, count, partial(_link, ctx, here, rec.id)),
+        "original": original(rec) if published else None,
     }
     if reading is None:
         return out

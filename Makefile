@@ -64,10 +64,11 @@ $(RUNTIME_STAMP): requirements.txt pyproject.toml
 	touch $@
 
 # Browser tests drive Debian's Chromium (Playwright's own browser download is not used),
-# with the Chinese fonts a reader's phone has, so that layout is measured on real glyphs.
+# with the Chinese fonts a reader's phone has, so that layout is measured on real glyphs;
+# fonts-wqy-zenhei is the TrueType CJK font tests/reportfiles.py writes its PDF reports with.
 # Only what is missing is installed: GitHub's Ubuntu runners already have /usr/bin/chromium.
 browser:
-	@pkgs="$$(command -v chromium >/dev/null || echo chromium) $$(fc-list 2>/dev/null | grep -qi 'Noto Sans CJK' || echo fonts-noto-cjk)"; \
+	@pkgs="$$(command -v chromium >/dev/null || echo chromium) $$(fc-list 2>/dev/null | grep -qi 'Noto Sans CJK' || echo fonts-noto-cjk) $$([ -f /usr/share/fonts/truetype/wqy/wqy-zenhei.ttc ] || echo fonts-wqy-zenhei)"; \
 	  [ -z "$${pkgs// }" ] || { $(SUDO) apt-get update -qq && $(SUDO) apt-get install -y -qq $$pkgs >/dev/null; }
 
 # gitlab-ci-local (tests/test_ci.py runs the GitLab pages job with it) needs Node.js, npm and rsync.

@@ -372,7 +372,7 @@ def docx_entities_bytes() -> bytes:
     """A .docx whose body declares entities that expand to gigabytes (billion laughs)."""
     parts = _docx_parts()
     lol = ['<!ENTITY lol0 "lollollollollollollollollollol">'] + [
-        f'<!ENTITY lol{i} "{"&lol%d;" % (i - 1) * 10}">' for i in range(1, 10)
+        f'<!ENTITY lol{i} "{f"&lol{i - 1};" * 10}">' for i in range(1, 10)
     ]
     doc = parts["word/document.xml"].decode("utf-8")
     head, rest = doc.split("?>", 1)

@@ -163,9 +163,6 @@ class OriginalType(StrEnum):
     html = "text/html"
 
 
-# What each kind of original is called on the site, and the first bytes it starts with.
-ORIGINAL_LABELS = {OriginalType.docx: "Word 文档", OriginalType.pdf: "PDF", OriginalType.html: "网页"}
-
 Sha256 = Annotated[str, Field(pattern=r"^[0-9a-f]{64}$")]
 
 

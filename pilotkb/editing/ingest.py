@@ -214,7 +214,7 @@ def cmd_source_add(args: argparse.Namespace) -> int:
     target, rel = free_path(doc, rid, ".txt")
     record = source_record(args, rid, rel)
     files = [(target, got.text.encode("utf-8"))]
-    if fmt.media_type in intake.formats.KEPT:
+    if fmt.media_type in intake.KEPT:
         kept, kept_rel = free_path(doc, rid, fmt.suffix)
         record.update(_original_fields(fmt, raw, kept_rel))
         files.append((kept, raw))
@@ -226,7 +226,7 @@ def cmd_source_add(args: argparse.Namespace) -> int:
 
 def _told_stored(fmt: intake.Format, got: intake.Extraction, files: list[tuple[Path, bytes]]) -> None:
     text, n = files[0][0], got.text.count("\n")
-    if fmt is intake.formats.TEXT:
+    if fmt is intake.TEXT:
         print(f"{display_name(text)}: 原文已保存（{got.encoding} → UTF-8，共 {n} 行）")
     else:
         how = f"，{got.encoding} 编码" if got.encoding else ""
@@ -264,7 +264,7 @@ def cmd_source_replace(args: argparse.Namespace) -> int:
     files = [(doc.path.parent / rel, got.text.encode("utf-8"))]
     fields: dict[str, Any] = {"file": rel, **dict.fromkeys(ORIGINAL_FIELDS)}
     old_original = rec.get("original") if isinstance(rec.get("original"), str) else None
-    if fmt.media_type in intake.formats.KEPT:
+    if fmt.media_type in intake.KEPT:
         kept_rel = f"{SOURCES_FOLDER}/{rid}{fmt.suffix}"
         fields.update(_original_fields(fmt, raw, kept_rel))
         files.append((doc.path.parent / kept_rel, raw))

@@ -44,6 +44,7 @@ CASES: dict[str, list[tuple[int, str, str, str]]] = {
     "unknown_collection": [(19, "(文件)", "people", "未知的集合")],
     "source_outside": [(5, "s", "file", "文件路径“../../secrets.txt”不允许")],
     "source_not_utf8": [(5, "s", "file", "不是合法的 UTF-8")],
+    "original_changed": [(8, "s", "original_size", "记录的是 1；允许：原件的实际字节数")],
     "many": [
         (9, "linzi", "kind", "取值“镇”无效；允许：市、区、县、功能区"),
         (15, "river-chief", "level", "取值“国家”无效"),
@@ -142,6 +143,7 @@ CHECK_FIXTURES = {
     "check_unique_ids": "duplicate_id",
     "check_references": "dangling",
     "check_source_files": "source_outside",
+    "check_source_originals": "original_changed",
     "check_quotes": "quote_missing",
     "check_numbers": "number_not_in_quote",
 }

@@ -7,6 +7,7 @@ make a parser allocate gigabytes), and returns an ``Extraction``. The extractors
 (python-docx, pdfplumber, trafilatura) are imported there only: the build never needs them.
 """
 
-from pilotkb.editing.intake.formats import FORMATS, Extraction, Format, read
+from pilotkb.editing.intake.formats import FORMATS, KEPT, TEXT, Format, read
+from pilotkb.editing.intake.result import Extraction
 
-__all__ = ["FORMATS", "Extraction", "Format", "read"]
+__all__ = ["FORMATS", "KEPT", "TEXT", "Extraction", "Format", "read"]

@@ -11,7 +11,7 @@ from io import BytesIO
 from typing import Any
 
 from pilotkb.editing.intake import layout
-from pilotkb.editing.intake.formats import ALLOWED, Extraction, refusal
+from pilotkb.editing.intake.result import ALLOWED, Extraction, refusal
 
 MAX_UNPACKED = 256 * 1024 * 1024  # a report with many pictures unpacks to tens of MB
 MAX_PARTS = 5000

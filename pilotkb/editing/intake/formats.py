@@ -4,32 +4,21 @@ from __future__ import annotations
 
 import zipfile
 from collections.abc import Callable
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from io import BytesIO
 from pathlib import Path
 
 from pilotkb.background import Exceeded, bounded
 from pilotkb.data.load import display_name
-from pilotkb.errors import DataError, Problem
+from pilotkb.editing.intake import docx, html, pdf, plain
+from pilotkb.editing.intake.result import ALLOWED, Extraction, refusal
+from pilotkb.errors import DataError
 from pilotkb.files import read_input
 
 # A parser may map this much beyond the command itself, and run this long, before the file
 # is refused as too large or hostile (a real 300-page report needs a fraction of either).
 MEMORY_BUDGET = 640 * 1024 * 1024
 TIME_BUDGET = 45.0
-
-
-@dataclass(frozen=True)
-class Extraction:
-    """A report read: the text to store, what was left out, and what it says of itself."""
-
-    text: str  # one paragraph a line, NFC, ending with a newline
-    left_out: list[tuple[str, str]]  # (where, line): furniture not stored
-    title: str | None = None
-    date: str | None = None  # YYYY-MM-DD as the report states it
-    publisher: str | None = None
-    encoding: str | None = None  # of a text or web page, as shown to the editor
-    notes: list[str] = field(default_factory=list)
 
 
 @dataclass(frozen=True)
@@ -42,45 +31,22 @@ class Format:
     extract: Callable[[bytes, str], Extraction]
 
 
-def _docx(raw: bytes, shown: str) -> Extraction:
-    from pilotkb.editing.intake.docx import extract
-
-    return extract(raw, shown)
-
-
-def _pdf(raw: bytes, shown: str) -> Extraction:
-    from pilotkb.editing.intake.pdf import extract
-
-    return extract(raw, shown)
-
-
-def _html(raw: bytes, shown: str) -> Extraction:
-    from pilotkb.editing.intake.html import extract
-
-    return extract(raw, shown)
-
-
-def _text(raw: bytes, shown: str) -> Extraction:
-    from pilotkb.editing.intake.plain import extract
-
-    return extract(raw, shown)
-
-
 DOCX = Format(
     "docx",
     "Word 文档（.docx）",
     ".docx",
     "application/vnd.openxmlformats-officedocument.wordprocessingml.document",
     (".docx",),
-    _docx,
+    docx.extract,
 )
-PDF = Format("pdf", "PDF 文件", ".pdf", "application/pdf", (".pdf",), _pdf)
-HTML = Format("html", "网页（HTML）", ".html", "text/html", (".html", ".htm", ".xhtml", ".shtml"), _html)
-TEXT = Format("text", "纯文本", ".txt", "text/plain", (".txt", ".text", ""), _text)
+PDF = Format("pdf", "PDF 文件", ".pdf", "application/pdf", (".pdf",), pdf.extract)
+HTML = Format(
+    "html", "网页（HTML）", ".html", "text/html", (".html", ".htm", ".xhtml", ".shtml"), html.extract
+)
+TEXT = Format("text", "纯文本", ".txt", "text/plain", (".txt", ".text", ""), plain.extract)
 FORMATS = (DOCX, PDF, HTML, TEXT)
 KEPT = {f.media_type: f for f in (DOCX, PDF, HTML)}  # formats whose original is kept
 
-ALLOWED = "Word 文档（.docx）、带文字层的 PDF、网页另存的 .html/.htm，或纯文本 .txt"
 _AS_DOCX = "在 Word 或 WPS 中打开，选“另存为”，保存类型选“Word 文档（*.docx）”，再收录 .docx 文件"
 _PICTURE = "收录报告的文字版本（Word、PDF 或网页），而不是扫描件或图片"
 
@@ -97,10 +63,6 @@ _FOREIGN = (
     (b"7z\xbc\xaf", "7z 压缩包", "先解压，再逐份收录其中的报告"),
 )
 _MHT = "在浏览器中另存为“网页，仅 HTML”（.html），再收录"
-
-
-def refusal(shown: str, field_: str, message: str, line: int = 1) -> DataError:
-    return DataError([Problem(shown, line, "(文件)", field_, message)])
 
 
 def _zip_kind(raw: bytes) -> str | None:

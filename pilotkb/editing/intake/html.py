@@ -12,8 +12,8 @@ import re
 from typing import Any
 
 from pilotkb.editing.intake import layout
-from pilotkb.editing.intake.formats import Extraction
 from pilotkb.editing.intake.plain import decode
+from pilotkb.editing.intake.result import Extraction
 
 _CHARSET = re.compile(rb"""<meta[^>]+charset\s*=\s*["']?\s*([A-Za-z0-9_.:-]+)""", re.I)
 _HIDDEN = ("script", "style", "noscript", "template", "svg", "head", "select", "textarea", "button")

@@ -15,7 +15,7 @@ from io import BytesIO
 from typing import Any
 
 from pilotkb.editing.intake import layout
-from pilotkb.editing.intake.formats import ALLOWED, Extraction, refusal
+from pilotkb.editing.intake.result import ALLOWED, Extraction, refusal
 
 _CJK = re.compile(
     r"[\u2e80-\u9fff\u3000-\u303f\uf900-\ufaff\uff00-\uffef\u201c\u201d\u2018\u2019\u2014\u2026]"

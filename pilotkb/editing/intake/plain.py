@@ -12,7 +12,7 @@ import re
 import unicodedata
 
 from pilotkb.editing.intake import layout
-from pilotkb.editing.intake.formats import Extraction, refusal
+from pilotkb.editing.intake.result import Extraction, refusal
 from pilotkb.errors import DataError
 
 ALLOWED = "UTF-8（可带 BOM）、带 BOM 的 UTF-16、GB18030/GBK 或 Big5 编码的文本"

@@ -17,7 +17,7 @@ from functools import partial
 from typing import Any
 
 from pilotkb.analysis.reading import Coverage
-from pilotkb.data.model import ORIGINAL_LABELS
+from pilotkb.data.model import OriginalType
 from pilotkb.data.urls import text_page_uri
 from pilotkb.publish.export import source_text_path
 from pilotkb.site.render import title
@@ -52,6 +52,10 @@ def pages(ctx: Context) -> Iterator[GeneratedPage]:
 
 def _link(ctx: Context, here: str, source_id: str, n: int) -> str:
     return ctx.href(here, text_page_uri(source_id, n - 1))
+
+
+# What each kind of original is called where its page offers it.
+ORIGINAL_LABELS = {OriginalType.docx: "Word 文档", OriginalType.pdf: "PDF", OriginalType.html: "网页"}
 
 
 def original(rec: Any) -> dict[str, str] | None:

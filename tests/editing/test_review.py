@@ -257,11 +257,15 @@ def test_commit_msg_hook_warns_about_a_data_commit_without_chinese(repo):
 
 def test_a_very_large_change_lists_the_first_records_and_says_how_many_more(tmp_path):
     """A job summary holds at most 1 MiB: the Markdown lists the first records, JSON all."""
+    from pilotkb.analysis.snapshots import Snapshot
     from pilotkb.data import synth
+    from pilotkb.data.validate import check_text
     from pilotkb.editing.review import MARKDOWN_RECORDS, as_json, compare, render_markdown
 
-    text = synth.write(MARKDOWN_RECORDS + 50, tmp_path).read_bytes()
-    records = compare(None, text)
+    path = synth.write(MARKDOWN_RECORDS + 50, tmp_path)
+    checked = check_text(path.read_bytes(), path, "data/pilots.yaml")
+    assert checked.problems == ()
+    records = compare(Snapshot.of({}), Snapshot.of(checked.data))
     assert len(records) > MARKDOWN_RECORDS + 50
     md = render_markdown(records, "a", "b", "data/pilots.yaml")
     assert md.count("- **新增**") == MARKDOWN_RECORDS and len(md.encode()) < 1024 * 1024

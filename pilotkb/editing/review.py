@@ -24,6 +24,7 @@ from urllib.parse import quote
 
 from pilotkb.analysis.changes import ADDED, CHANGED, REMOVED, FieldChange, diff_fields, diff_snapshots
 from pilotkb.analysis.git import merging
+from pilotkb.analysis.notes import for_readers
 from pilotkb.analysis.snapshots import Snapshot
 from pilotkb.data.registry import FILE_ORDER, REGISTRY
 from pilotkb.data.urls import dest_url, index_uri, record_anchor, record_uri
@@ -72,14 +73,17 @@ class RecordDiff:
 
 def message_warning(path: Path, message: str, records: list[RecordDiff]) -> str | None:
     """For the commit-msg hook: a warning when a commit changes the data file and its subject
-    has no Chinese (data commits' subjects are public), with a subject to use instead."""
+    is not written for readers (``analysis.notes.for_readers``: data commits' subjects are
+    public; the site shows such a subject nowhere), with a subject to use instead."""
     lines = [ln for ln in message.splitlines() if ln.strip() and not ln.startswith("#")]
     first = lines[0].strip() if lines else ""
-    if not records or re.search(r"[\u3400-\u9fff]", first) or merging(path.parent):
+    if not records or for_readers(first) or merging(path.parent):
         return None
+    why = "主要是英文" if re.search(r"[\u3400-\u9fff]", first) else "里没有中文"
     return (
-        f"提示：这次提交修改了 {path.name}，提交说明“{first}”里没有中文。数据文件的提交说明会显示在网站的"
-        f"“更新记录”页和订阅源中，请用中文写明改了哪些记录（git commit --amend 可以修改）。\n"
+        f"提示：这次提交修改了 {path.name}，提交说明“{first}”{why}。数据文件的提交说明会显示在网站的"
+        f"“更新记录”页和订阅源中，请用中文写明改了哪些记录（git commit --amend 可以修改）；"
+        f"不是写给读者的说明不会显示，网站改为按改动自动写一句。\n"
         f"建议：{subject(records)}"
     )
 

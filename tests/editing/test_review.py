@@ -248,6 +248,11 @@ def test_commit_msg_hook_warns_about_a_data_commit_without_chinese(repo):
     assert result.returncode == 0  # a warning, not a refusal
     assert "提交说明“update yaml”里没有中文" in result.stderr
     assert "建议：试点：新增“临淄区湖长制改革试点”" in result.stderr
+    message.write_text("Add 湖长制 pilot to the data\n", encoding="utf-8")  # mostly English
+    assert (
+        "提交说明“Add 湖长制 pilot to the data”主要是英文"
+        in kb_diff(repo, "--commit-msg", str(message)).stderr
+    )
     message.write_text("试点：新增临淄区湖长制改革试点\n", encoding="utf-8")
     assert kb_diff(repo, "--commit-msg", str(message)).stderr == ""
     git(repo, "reset", "-q")  # nothing staged: a code commit, no warning

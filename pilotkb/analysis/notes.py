@@ -19,8 +19,9 @@ from __future__ import annotations
 import re
 from pathlib import Path
 
-from pilotkb.data.load import display_name, loads, read_text
+from pilotkb.data.load import decode_text, display_name, loads
 from pilotkb.errors import DataError, Problem
+from pilotkb.files import read_input
 
 NOTES_FILE = "commit-notes.yaml"
 _HAN = re.compile(r"[\u3400-\u9fff\uf900-\ufaff]")
@@ -42,7 +43,12 @@ def read_notes(top: Path) -> dict[str, str]:
     if not path.is_file():
         return {}
     shown = display_name(path)
-    loc = loads(read_text(path, shown), shown)
+    raw = read_input(path, shown)
+    if all(
+        not ln.strip() or ln.lstrip().startswith("#") for ln in raw.decode("utf-8", "replace").splitlines()
+    ):
+        return {}  # only comments: no notes yet
+    loc = loads(decode_text(raw, shown), shown)
     problems = [Problem(shown, line, "(文件)", "/".join(map(str, p)), m) for p, line, m in loc.problems]
     if not isinstance(loc.data, dict):
         problems.append(Problem(shown, 1, "(文件)", "(全部)", "应为映射；允许：提交编号: 中文说明"))

@@ -54,13 +54,12 @@ def test_mistakes_in_the_notes_file_are_reported_at_their_lines(tmp_path):
     assert f"{NOTES_FILE}:4: def5678: 说明: 不是写给读者的中文说明" in report
     assert f"{NOTES_FILE}:5:" in report and "重复的键" in report
     assert read_notes(tmp_path / "nowhere") == {}
+    (tmp_path / NOTES_FILE).write_text("# 只有注释\n\n", encoding="utf-8")
+    assert read_notes(tmp_path) == {}
 
 
-@pytest.fixture(scope="module")
-def history_site(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, Path, dict[str, str]]:
-    """A project in a git repository: a Chinese first commit, an English one described in
-    commit-notes.yaml, an English one and a mostly English one without notes; built."""
-    root = tmp_path_factory.mktemp("notes") / "repo"
+def project(root: Path) -> Repo:
+    """The golden data in a git repository at ``root``, with the site's configuration."""
     r = Repo(root)
     for name in ("docs", "hooks", "overrides"):
         shutil.copytree(ROOT / name, root / name)
@@ -68,6 +67,24 @@ def history_site(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, Path, 
     config, n = re.subn(r"^site_url: .*$", f"site_url: {SITE_URL}", config, count=1, flags=re.M)
     assert n == 1
     (root / "mkdocs.yml").write_text(config, encoding="utf-8")
+    return r
+
+
+def test_a_mistake_in_the_notes_file_stops_the_build_at_its_line(tmp_path):
+    r = project(tmp_path / "repo")
+    r.commit("初始数据", "2024-01-10T10:00:00+08:00")
+    (r.root / NOTES_FILE).write_text("# 说明\nabc1234: fix typo\n", encoding="utf-8")
+    result = build(r.root, tmp_path / "site")
+    assert result.returncode != 0 and "Traceback" not in result.stderr
+    assert f"{NOTES_FILE}:2: abc1234: 说明: 不是写给读者的中文说明" in result.stderr
+
+
+@pytest.fixture(scope="module")
+def history_site(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, Path, dict[str, str]]:
+    """A project in a git repository: a Chinese first commit, an English one described in
+    commit-notes.yaml, an English one and a mostly English one without notes; built."""
+    root = tmp_path_factory.mktemp("notes") / "repo"
+    r = project(root)
     hashes = {
         "first": r.commit("初始数据", "2024-01-10T10:00:00+08:00"),
         "described": r.commit(

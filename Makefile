@@ -98,11 +98,13 @@ verify: runtime
 
 # The data change of a merge request in readers' words (scripts/kb diff KB_DIFF_BASE HEAD) in
 # kb-diff.md and, on GitHub, in the job summary. KB_DIFF_BASE: the commit the change is made on.
+# A version that cannot be read fails the target, after its problems reach the summary too.
 KB_DIFF_BASE ?=
 review: runtime
 	$(if $(KB_DIFF_BASE),,$(error KB_DIFF_BASE is not set: the commit to compare HEAD with))
-	$(PY) scripts/kb diff "$(KB_DIFF_BASE)" HEAD --output kb-diff.md
-	@if [ -n "$$GITHUB_STEP_SUMMARY" ]; then cat kb-diff.md >> "$$GITHUB_STEP_SUMMARY"; fi
+	rm -f kb-diff.md; status=0; $(PY) scripts/kb diff "$(KB_DIFF_BASE)" HEAD --output kb-diff.md || status=$$?; \
+	if [ -n "$$GITHUB_STEP_SUMMARY" ] && [ -f kb-diff.md ]; then cat kb-diff.md >> "$$GITHUB_STEP_SUMMARY"; fi; \
+	exit $$status
 
 # Which checks a change since KB_DIFF_BASE needs (GitHub; .gitlab-ci.yml says the same with
 # rules:changes, tests/test_ci.py checks that they agree): only data/ and Markdown under docs/

@@ -48,7 +48,8 @@ class Change:
     commit: str = ""  # short hash (display)
     sha: str = ""  # full hash (stable ids)
     date: str = ""  # commit date, ISO 8601 with the committer's offset
-    subject: str = ""  # first line of the commit message (text from the repository: escape it)
+    subject: str = ""  # first line of the commit message: never shown (``note`` is)
+    note: str = ""  # the commit's description for readers (analysis.notes); "": none written
     fields: tuple[FieldChange, ...] = ()
     name: str | None = None  # the record's name in the version that has it (parsed records only)
 
@@ -64,6 +65,39 @@ class Change:
     def kind_label(self) -> str:
         return KIND_LABEL[self.kind]
 
+    @property
+    def summary(self) -> str:
+        """What the commit did to this record, in words: 新增本条记录, 修改了概述、状态 …"""
+        if self.kind == ADDED:
+            return "新增本条记录"
+        if self.kind == REMOVED:
+            return "删除本条记录"
+        return f"修改了{_labels([self])}"
+
+
+# field labels named in a description made from a change, then 等
+LABELS_SHOWN = 3
+
+
+def _labels(changes: list[Change]) -> str:
+    labels = list(dict.fromkeys(f.label for c in changes for f in c.fields))
+    return "、".join(labels[:LABELS_SHOWN]) + ("等" if len(labels) > LABELS_SHOWN else "")
+
+
+def commit_summary(changes: list[Change]) -> str:
+    """What one commit did, in words: 新增试点 3 条、经验 1 条；修改地区 1 条（名称）…"""
+    parts = []
+    for kind in (ADDED, CHANGED, REMOVED):
+        of_kind = [c for c in changes if c.kind == kind]
+        counts: dict[str, int] = {}
+        for c in of_kind:
+            counts[c.collection] = counts.get(c.collection, 0) + 1
+        if counts:
+            listed = "、".join(f"{REGISTRY[coll].label} {n} 条" for coll, n in counts.items())
+            fields = f"（{_labels(of_kind)}）" if kind == CHANGED and _labels(of_kind) else ""
+            parts.append(f"{KIND_LABEL[kind]}{listed}{fields}")
+    return "；".join(parts) or "修改了数据文件"
+
 
 @dataclass
 class History:
@@ -74,6 +108,7 @@ class History:
     commits: int = 0  # commits read
     head_date: str | None = None  # date of the newest commit of the data file (ISO)
     by_record: dict[tuple[str, str], list[Change]] = field(default_factory=dict)
+    _described: dict[str, str] = field(default_factory=dict, repr=False, compare=False)
 
     def __post_init__(self) -> None:
         if not self.by_record:
@@ -91,6 +126,15 @@ class History:
 
     def recent(self, limit: int) -> list[Change]:
         return self.changes[:limit]
+
+    def described(self, sha: str) -> str:
+        """The commit's description for readers: its note, else made from what it changed."""
+        if not self._described:
+            by_commit: dict[str, list[Change]] = {}
+            for c in self.changes:
+                by_commit.setdefault(c.sha, []).append(c)
+            self._described.update({k: cs[0].note or commit_summary(cs) for k, cs in by_commit.items()})
+        return self._described.get(sha, "")
 
 
 # --- records ------------------------------------------------------------------------------

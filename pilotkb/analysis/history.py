@@ -5,8 +5,12 @@ data file. Each commit's version of the file is compared with its parent's by
 ``analysis.changes`` (cutting both into record chunks, ``analysis.snapshots``, so that only
 records whose text changed are parsed); each change is stamped with its commit.
 
+Each change carries its commit's description for readers (``analysis.notes``): a note from
+``commit-notes.yaml``, or the subject when it is written for readers; never another subject.
+
 Without git, outside a repository or in a shallow clone the history is empty and
-``History.message`` says why; the build goes on.
+``History.message`` says why; the build goes on. A mistake in ``commit-notes.yaml`` raises
+``DataError`` at its line, as the data file's do.
 """
 
 from __future__ import annotations
@@ -17,6 +21,7 @@ from pathlib import Path
 
 from pilotkb.analysis.changes import Change, History, diff_snapshots
 from pilotkb.analysis.git import BlobReader, FileCommit, GitError, file_log, git
+from pilotkb.analysis.notes import note_of, read_notes
 from pilotkb.analysis.snapshots import Snapshot
 
 
@@ -47,8 +52,10 @@ def read_history(path: Path | str, max_commits: int) -> History:
         except GitError:
             return History(message=f"没有读取修改记录：{path.name} 还没有提交到 git。")
         commits = file_log(where, path.name, max_commits)
+        top = Path(git(where, "rev-parse", "--show-toplevel").strip())
     except GitError as exc:
         return unavailable(f"git 出错（{exc}）")
+    notes = read_notes(top)  # the editors' file: its mistakes stop the build at their lines
     if not commits:
         return History(message=f"没有读取修改记录：{path.name} 还没有提交到 git。")
     try:
@@ -56,7 +63,7 @@ def read_history(path: Path | str, max_commits: int) -> History:
     except OSError as exc:
         return unavailable(f"无法启动 git（{exc}）")
     try:
-        changes = _diff_commits(commits, blobs)
+        changes = _diff_commits(commits, blobs, notes)
     # The history is a view of the past, not the data: whatever git or an old version of the
     # file holds, the build goes on and says the history is unavailable.
     except Exception as exc:  # noqa: BLE001
@@ -73,7 +80,7 @@ def unavailable(why: str) -> History:
     return History(message=f"修改记录暂不可用：{why}。")
 
 
-def _diff_commits(commits: list[FileCommit], blobs: BlobReader) -> list[Change]:
+def _diff_commits(commits: list[FileCommit], blobs: BlobReader, notes: dict[str, str]) -> list[Change]:
     cache: OrderedDict[str, Snapshot] = OrderedDict()
 
     def snapshot(oid: str | None) -> Snapshot:
@@ -92,5 +99,8 @@ def _diff_commits(commits: list[FileCommit], blobs: BlobReader) -> list[Change]:
     for c in commits:
         new = snapshot(c.new_blob)
         old = snapshot(c.old_blob)
-        changes.extend(diff_snapshots(old, new, commit=c.short, sha=c.sha, date=c.date, subject=c.subject))
+        note = note_of(c.sha, c.subject, notes)
+        changes.extend(
+            diff_snapshots(old, new, commit=c.short, sha=c.sha, date=c.date, subject=c.subject, note=note)
+        )
     return changes

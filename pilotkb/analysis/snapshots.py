@@ -113,9 +113,13 @@ def _parse_chunk(chunk: bytes) -> dict[str, Any] | None:
 
 def _parse_whole(text: bytes) -> Records:
     try:
-        data = parse_yaml(text)
+        return records_of(parse_yaml(text))
     except yaml.YAMLError:
         return {}
+
+
+def records_of(data: Any) -> Records:
+    """The records of plain data by collection and id (records without an id left out)."""
     out: Records = {}
     if not isinstance(data, dict):
         return out
@@ -134,6 +138,13 @@ class Snapshot:
         self.text = text
         self.chunks: Version | None = {} if text is None else split_records(text)
         self.parsed: Records | None = None
+
+    @classmethod
+    def of(cls, data: Any) -> Snapshot:
+        """A version already read (by ``kb check``'s readers): its plain data."""
+        snap = cls(None)
+        snap.text, snap.chunks, snap.parsed = None, None, records_of(data)
+        return snap
 
     def whole(self) -> Records:
         if self.parsed is None:

@@ -11,6 +11,7 @@ from __future__ import annotations
 import hashlib
 import re
 from collections.abc import Callable, Iterator
+from dataclasses import dataclass
 from pathlib import Path, PurePosixPath
 from typing import Any
 
@@ -18,7 +19,7 @@ from pydantic import ValidationError
 
 from pilotkb.data import fastload
 from pilotkb.data.catalog import Catalog
-from pilotkb.data.load import DataPath, Located, collapse_space, display_name, load
+from pilotkb.data.load import DataPath, Located, collapse_space, decode_text, display_name, load, loads
 from pilotkb.data.messages import dangling_reference, kind_of, pydantic_message
 from pilotkb.data.model import DATE_RE, OriginalType
 from pilotkb.data.registry import FILE_ORDER, REGISTRY, DataFile, cited_parts
@@ -53,43 +54,83 @@ _NOT_STATED = {
 def validate_file(path: Path | str) -> Catalog:
     """Load and check ``path``; return the catalogue or raise ``DataError`` with all problems."""
     path = Path(path)
-    return _valid_quickly(path) or validate(load(path), path)
+    try:
+        text = read_input(path).decode("utf-8-sig")
+    except (DataError, UnicodeDecodeError):
+        text = None  # the detailed path says what is wrong
+    run = _valid_quickly(text, path, display_name(path)) if text is not None else None
+    return _catalog(run, path) if run is not None else validate(load(path), path)
 
 
-def _valid_quickly(path: Path) -> Catalog | None:
-    """The catalogue of a valid file through the quick reader (no nodes, no line numbers).
+def _valid_quickly(text: str, path: Path, shown: str) -> ValidationRun | None:
+    """The run of a valid file through the quick reader (no nodes, no line numbers).
 
     ``None`` whenever the quick reader cannot read the file or any check finds a problem:
     the detailed path then reads it again and reports every problem at its line, so the
     messages are the detailed path's own.
     """
     try:
-        text = read_input(path).decode("utf-8-sig")
         data = fastload.read(text)
-    except (DataError, UnicodeDecodeError):
-        return None  # the detailed path says what is wrong
+    except DataError:
+        return None
     if not isinstance(data, dict):
         return None
     # the records' lines only (the quick reader keeps no others); messages never come from here
-    run = ValidationRun(Located(data, fastload.item_lines(text, data), display_name(path)), path)
+    run = ValidationRun(Located(data, fastload.item_lines(text, data), shown), path)
     for check in CHECKS:
         for _ in check(run):
             return None
-    return _catalog(run, path)
+    return run
 
 
 def validate(located: Located, path: Path) -> Catalog:
-    run = ValidationRun(located, path)
-    for problem in run.loc.problems:
-        run.problems.append(run.problem(problem[0], problem[2], problem[1]))
-    if not isinstance(located.data, dict):
-        run.problems.append(run.problem((), "文件顶层应为映射；允许：以 " + "、".join(FILE_ORDER) + " 为键"))
-        raise DataError(run.problems)
-    for check in CHECKS:
-        run.problems.extend(check(run))
+    run = _checked(located, path)
     if run.problems:
         raise DataError(run.problems)
     return _catalog(run, path)
+
+
+def _checked(located: Located, path: Path) -> ValidationRun:
+    """Every check run over ``located``; ``run.blocking`` holds the problems that keep its
+    records from being told apart (form, top level, an id used twice)."""
+    run = ValidationRun(located, path)
+    for problem in run.loc.problems:
+        run.blocking.append(run.problem(problem[0], problem[2], problem[1]))
+    if not isinstance(located.data, dict):
+        run.blocking.append(run.problem((), "文件顶层应为映射；允许：以 " + "、".join(FILE_ORDER) + " 为键"))
+        run.problems.extend(run.blocking)
+        return run
+    run.problems.extend(run.blocking)
+    for check in CHECKS:
+        found = list(check(run))
+        run.problems.extend(found)
+        if check is check_unique_ids:
+            run.blocking.extend(found)
+    return run
+
+
+@dataclass(frozen=True)
+class Checked:
+    """One version of the data file as ``kb check`` reads it: its plain data and every
+    problem the check finds in it (none: it passes)."""
+
+    data: dict[str, Any]
+    problems: tuple[Problem, ...]
+
+
+def check_text(raw: bytes, path: Path, shown: str) -> Checked:
+    """``kb check`` on ``raw``, a version of the data file at ``path``, named
+    ``shown`` in messages: the readers of ``validate_file``. ``DataError`` with every problem
+    when its records cannot be told apart (missing, empty, not UTF-8 or YAML, not a mapping,
+    anchors, aliases, tags, duplicate keys, an id used twice in a collection)."""
+    text = decode_text(raw, shown)
+    run = _valid_quickly(text, path, shown)
+    if run is not None:
+        return Checked(run.loc.data, ())
+    run = _checked(loads(text, shown), path)
+    if run.blocking:
+        raise DataError(run.problems)
+    return Checked(run.loc.data, tuple(sorted(set(run.problems))))
 
 
 def _catalog(run: ValidationRun, path: Path) -> Catalog:
@@ -107,6 +148,7 @@ class ValidationRun:
         self.loc = located
         self.path = path
         self.problems: list[Problem] = []
+        self.blocking: list[Problem] = []  # problems that keep records from being told apart
         self.valid: dict[str, list[tuple[int, Any]]] = {c: [] for c in FILE_ORDER}
         self.schema_bad: set[DataPath] = set()  # (collection, index, field) the schema rejected
         self.texts: dict[str, SourceText | None] = {}  # source id -> its normalised text, if readable

@@ -21,7 +21,7 @@ from pilotkb import load_catalog
 from pilotkb.analysis.reading import readings
 from pilotkb.data.load import display_name
 from pilotkb.data.registry import MODELS, REGISTRY
-from pilotkb.editing import review
+from pilotkb.editing import review, versions
 from pilotkb.editing.ids import propose_id
 from pilotkb.editing.plan import plan_add, plan_set, plan_update, read_records
 from pilotkb.editing.refusal import EditError
@@ -138,37 +138,53 @@ def run_maintenance(command: Command, args: argparse.Namespace) -> int:
 
 def cmd_diff(args: argparse.Namespace) -> int:
     """The change from BASE to HEAD as Markdown, JSON or a proposed commit subject (or, for
-    the commit-msg hook, a warning about the message in ``--commit-msg``)."""
+    the commit-msg hook, a warning about the message in ``--commit-msg``). Each version is
+    read as ``kb check`` reads it: one that cannot be read stops the command (exit 1) with
+    its problems, and nothing is listed; one that fails the check is listed under a notice."""
     path = Path(args.data)
     if args.commit_msg:
         return commit_msg_hook(path, Path(args.commit_msg))
-    v = review.versions(path, args.base, args.head, args.staged)
-    records = review.compare(v.old, v.new)
+    v = versions.versions(path, args.base, args.head, args.staged)
     shown, site = repo_path(str(path)), args.site_url or ""
+    reads = (versions.read(v.old, path, shown), versions.read(v.new, path, shown))
+    unreadable = any(not r.readable for r in reads)
+    for r in reads:
+        if r.problems:
+            print(
+                "\n".join([r.headline(), *r.shown(None if unreadable else versions.PROBLEMS_SHOWN)]),
+                file=sys.stderr,
+            )
+    old, new = reads[0].snapshot, reads[1].snapshot
+    records = review.compare(old, new) if old is not None and new is not None else None
     if args.subject:
         text = review.subject(records) + "\n" if records else ""
-        if not records:
+        if records == []:
             print(f"{shown} 没有改动（{v.base} → {v.head}）。", file=sys.stderr)
     elif args.format == "json":
-        text = review.as_json(records, v.base, v.head, shown, site)
+        text = review.as_json(records, v.base, v.head, shown, site, reads)
     else:
-        text = review.render_markdown(records, v.base, v.head, shown, site)
+        text = review.render_markdown(records, v.base, v.head, shown, site, reads)
     if args.output:
         write_atomic(args.output, text)
     else:
         sys.stdout.write(text)
-    return 0
+    return 1 if records is None else 0
 
 
 def commit_msg_hook(path: Path, message_file: Path) -> int:
-    """Warn when a commit changes the data file and its subject has no Chinese; never stops
-    the commit (outside a repository, or before its first commit, it says nothing)."""
+    """Warn when a commit changes the data file and its subject is not written for readers;
+    never stops the commit (outside a repository, before its first commit, or when a version
+    cannot be read, which the data check before the commit reports, it says nothing)."""
     try:
-        v = review.versions(path, None, None, staged=True)
+        v = versions.versions(path, None, None, staged=True)
         message = read_input(message_file).decode("utf-8", "replace")
-    except (EditError, OSError):
+    except (EditError, OSError, DataError):
         return 0
-    warning = review.message_warning(path, message, review.compare(v.old, v.new))
+    shown = repo_path(str(path))
+    old, new = versions.read(v.old, path, shown).snapshot, versions.read(v.new, path, shown).snapshot
+    if old is None or new is None:
+        return 0
+    warning = review.message_warning(path, message, review.compare(old, new))
     if warning:
         print(warning, file=sys.stderr)
     return 0

@@ -23,12 +23,12 @@ from typing import Any
 from urllib.parse import quote
 
 from pilotkb.analysis.changes import ADDED, CHANGED, REMOVED, FieldChange, diff_fields, diff_snapshots
-from pilotkb.analysis.git import GitError, file_at, head_commit, merging, resolve_commit, staged_file
+from pilotkb.analysis.git import merging
+from pilotkb.analysis.notes import for_readers
 from pilotkb.analysis.snapshots import Snapshot
 from pilotkb.data.registry import FILE_ORDER, REGISTRY
 from pilotkb.data.urls import dest_url, index_uri, record_anchor, record_uri
-from pilotkb.editing.refusal import EditError
-from pilotkb.files import read_input
+from pilotkb.editing.versions import PROBLEMS_SHOWN, Read
 from pilotkb.search.segment import load_jieba
 
 RENAMED = "renamed"
@@ -71,50 +71,19 @@ class RecordDiff:
         return site_url.rstrip("/") + "/" + quote(self.page, safe="/#")
 
 
-# --- the two versions ---------------------------------------------------------------------
-
-WORKTREE, INDEX = "工作区（尚未提交的修改）", "暂存区（将要提交的修改）"
-REVISIONS = "提交编号、分支名或标签名，如 HEAD~1、origin/main"
-
-
-@dataclass(frozen=True)
-class Versions:
-    old: bytes | None  # None: the file did not exist
-    new: bytes | None
-    base: str  # what was compared, for the reader: a short hash, 暂存区, 工作区
-    head: str
-
-
-def versions(path: Path, base: str | None, head: str | None, staged: bool = False) -> Versions:
-    """The data file at commit ``base`` (default HEAD) and at commit ``head``, or else as
-    staged (``staged``) or as it is on disk. A ``base`` or ``head`` that names no commit is
-    refused with an ``EditError``."""
-    where, name = path.parent, path.name
-    if not where.is_dir() or head_commit(where) is None:
-        raise EditError(f"{path}: 不在 git 仓库中，或仓库还没有提交；kb diff 比较数据文件在 git 中的两个版本")
-    try:
-        old_sha = resolve_commit(where, base or "HEAD")
-        old = file_at(where, old_sha, name)
-        if head:
-            new_sha = resolve_commit(where, head)
-            return Versions(old, file_at(where, new_sha, name), old_sha[:7], new_sha[:7])
-        if staged:
-            return Versions(old, staged_file(where, name), old_sha[:7], INDEX)
-    except GitError as exc:
-        raise EditError(f"{exc}；允许：{REVISIONS}") from None
-    return Versions(old, read_input(path) if path.exists() else None, old_sha[:7], WORKTREE)
-
-
 def message_warning(path: Path, message: str, records: list[RecordDiff]) -> str | None:
     """For the commit-msg hook: a warning when a commit changes the data file and its subject
-    has no Chinese (data commits' subjects are public), with a subject to use instead."""
+    is not written for readers (``analysis.notes.for_readers``: data commits' subjects are
+    public; the site shows such a subject nowhere), with a subject to use instead."""
     lines = [ln for ln in message.splitlines() if ln.strip() and not ln.startswith("#")]
     first = lines[0].strip() if lines else ""
-    if not records or re.search(r"[\u3400-\u9fff]", first) or merging(path.parent):
+    if not records or for_readers(first) or merging(path.parent):
         return None
+    why = "主要是英文" if re.search(r"[\u3400-\u9fff]", first) else "里没有中文"
     return (
-        f"提示：这次提交修改了 {path.name}，提交说明“{first}”里没有中文。数据文件的提交说明会显示在网站的"
-        f"“更新记录”页和订阅源中，请用中文写明改了哪些记录（git commit --amend 可以修改）。\n"
+        f"提示：这次提交修改了 {path.name}，提交说明“{first}”{why}。数据文件的提交说明会显示在网站的"
+        f"“更新记录”页和订阅源中，请用中文写明改了哪些记录（git commit --amend 可以修改）；"
+        f"不是写给读者的说明不会显示，网站改为按改动自动写一句。\n"
         f"建议：{subject(records)}"
     )
 
@@ -122,10 +91,10 @@ def message_warning(path: Path, message: str, records: list[RecordDiff]) -> str 
 # --- what changed ------------------------------------------------------------------------
 
 
-def compare(old: bytes | None, new: bytes | None) -> list[RecordDiff]:
-    """The records changed from version ``old`` to ``new`` of the data file, by collection
-    in the file's order, each collection's records as the change engine lists them."""
-    before, after = Snapshot(old), Snapshot(new)
+def compare(before: Snapshot, after: Snapshot) -> list[RecordDiff]:
+    """The records changed from version ``before`` to ``after`` of the data file (each read
+    by ``kb check``'s readers: ``editing.versions``), by collection in the file's order, each
+    collection's records as the change engine lists them."""
     by_coll: dict[str, list[RecordDiff]] = {}
     for c in diff_snapshots(before, after):
         out = by_coll.setdefault(c.collection, [])
@@ -297,10 +266,23 @@ def _heading(r: RecordDiff, site_url: str) -> str:
 MARKDOWN_RECORDS = 300
 
 
-def render_markdown(records: list[RecordDiff], base: str, head: str, path: str, site_url: str = "") -> str:
+def render_markdown(
+    records: list[RecordDiff] | None,
+    base: str,
+    head: str,
+    path: str,
+    site_url: str = "",
+    reads: tuple[Read, ...] = (),
+) -> str:
     """The change as Markdown for a job summary: one section per collection, one item per
-    record, one sub-item per field."""
+    record, one sub-item per field; first, a version that fails the check, or cannot be read
+    (``records`` None: nothing is listed), with its first problems."""
     lines = [f"## 数据改动：{md(path)}", "", f"比较 {md(base)} → {md(head)}。", ""]
+    for r in reads:
+        if r.problems:
+            lines += [f"**{md(r.headline())}**", "", *_problem_lines(r), ""]
+    if records is None:
+        return "\n".join(lines)
     if not records:
         return "\n".join([*lines, "数据文件没有改动。", ""])
     lines += [counts_line(records), ""]
@@ -320,18 +302,41 @@ def render_markdown(records: list[RecordDiff], base: str, head: str, path: str, 
     return "\n".join(lines)
 
 
+def _problem_lines(r: Read) -> list[str]:
+    """The version's first problems, each at its ``file:line`` (a code span) and in words."""
+    out = []
+    for p in r.problems[:PROBLEMS_SHOWN]:
+        where = f"`{p.file}:{p.line}`" if "`" not in p.file else md(f"{p.file}:{p.line}")
+        out.append(f"- {where}：{md(p.record)}：{md(p.field)}：{md(p.message)}")
+    if len(r.problems) > PROBLEMS_SHOWN:
+        out.append(f"- ……另有 {len(r.problems) - PROBLEMS_SHOWN} 处，见 `scripts/kb check`。")
+    return out
+
+
 def counts_line(records: list[RecordDiff]) -> str:
     counts = {k: sum(r.kind == k for r in records) for k in KIND_WORD}
     parts = "，".join(f"{KIND_WORD[k]} {n} 条" for k, n in counts.items() if n)
     return f"共 {len(records)} 条记录：{parts}。"
 
 
-def as_json(records: list[RecordDiff], base: str, head: str, path: str, site_url: str = "") -> str:
+def as_json(
+    records: list[RecordDiff] | None,
+    base: str,
+    head: str,
+    path: str,
+    site_url: str = "",
+    reads: tuple[Read, ...] = (),
+) -> str:
+    """The change for tools; ``errors``: each version that fails the check or cannot be read
+    (then ``records`` is null), with all its problems."""
     out = {
         "file": path,
         "base": base,
         "head": head,
-        "records": [
+        "errors": [r.as_json() for r in reads if r.problems],
+        "records": None
+        if records is None
+        else [
             {
                 **{k: v for k, v in asdict(r).items() if k != "fields"},
                 "url": r.url(site_url),
@@ -339,7 +344,7 @@ def as_json(records: list[RecordDiff], base: str, head: str, path: str, site_url
             }
             for r in records
         ],
-        "subject": subject(records),
+        "subject": subject(records or []),
     }
     return json.dumps(out, ensure_ascii=False, indent=2) + "\n"
 

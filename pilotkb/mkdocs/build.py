@@ -169,7 +169,8 @@ class Build:
             kept = self.previous.history_for(self.history_key) if self.previous is not None else None
             if kept is not None:
                 return kept
-        return change_log(self.catalog, self.settings)
+        # a mistake in commit-notes.yaml stops the build at its line, as the data file's do
+        return _reported(lambda: change_log(self.catalog, self.settings))
 
     # --- on_files: the page list, then the other files -----------------------------------
 

@@ -142,9 +142,12 @@ def update_entries(cat: Catalog, pilot_ids: Iterable[str] | None = None) -> list
 
 def change_entries(cat: Catalog, changes: Iterable[Change]) -> list[Entry]:
     """One entry per record changed by a commit, newest first (history order)."""
+    changes = list(changes)
+    # a deleted record's name, as another change of it knew it (an addition is not parsed)
+    known = {(c.collection, c.id): c.name for c in reversed(changes) if c.name}
     out: list[Entry] = []
     for c in changes:
-        name = _record_name(cat, c.collection, c.id) or c.name or c.id
+        name = _record_name(cat, c.collection, c.id) or c.name or known.get((c.collection, c.id)) or c.id
         if c.kind == ADDED:
             lines = ["新增记录。"]
         elif c.kind == REMOVED:
@@ -158,8 +161,8 @@ def change_entries(cat: Catalog, changes: Iterable[Change]) -> list[Entry]:
                 else f"{f.label}：删除 {f.old}"
                 for f in c.fields
             ]
-        if c.subject:
-            lines.append(f"提交说明：{c.subject}（{c.commit}）")
+        if c.note:  # written for readers; the lines above say what changed
+            lines.append(f"提交说明：{c.note}（{c.commit}）")
         exists = c.id in getattr(cat, c.collection, {})
         out.append(
             Entry(

@@ -230,7 +230,8 @@ def test_a_hostile_commit_subject_never_takes_the_build_down(tmp_path):
     the strict build passes, and 更新记录 shows the subject as text."""
     r = Repo(tmp_path / "repo")
     r.commit("初始", "2024-01-01T00:00:00+08:00")
-    subject = "改名\x1e<img src=x onerror=alert(1)>"
+    # written for readers (more Chinese than Latin letters), so shown
+    subject = "地区临淄区改名为临淄：说明里夹带网页标记与分隔符也只显示为文字\x1e<img src=x onerror=alert(1)>"
     r.commit(subject, "2024-02-01T00:00:00+08:00", ("    name: 临淄区\n", "    name: 临淄\n"))
     project = make_project(tmp_path / "project", r.text, {"source.txt": (r.data / "source.txt").read_text()})
     git(project, "init", "-q", "-b", "main")

@@ -248,6 +248,11 @@ def test_commit_msg_hook_warns_about_a_data_commit_without_chinese(repo):
     assert result.returncode == 0  # a warning, not a refusal
     assert "提交说明“update yaml”里没有中文" in result.stderr
     assert "建议：试点：新增“临淄区湖长制改革试点”" in result.stderr
+    message.write_text("Add 湖长制 pilot to the data\n", encoding="utf-8")  # mostly English
+    assert (
+        "提交说明“Add 湖长制 pilot to the data”主要是英文"
+        in kb_diff(repo, "--commit-msg", str(message)).stderr
+    )
     message.write_text("试点：新增临淄区湖长制改革试点\n", encoding="utf-8")
     assert kb_diff(repo, "--commit-msg", str(message)).stderr == ""
     git(repo, "reset", "-q")  # nothing staged: a code commit, no warning
@@ -257,11 +262,15 @@ def test_commit_msg_hook_warns_about_a_data_commit_without_chinese(repo):
 
 def test_a_very_large_change_lists_the_first_records_and_says_how_many_more(tmp_path):
     """A job summary holds at most 1 MiB: the Markdown lists the first records, JSON all."""
+    from pilotkb.analysis.snapshots import Snapshot
     from pilotkb.data import synth
+    from pilotkb.data.validate import check_text
     from pilotkb.editing.review import MARKDOWN_RECORDS, as_json, compare, render_markdown
 
-    text = synth.write(MARKDOWN_RECORDS + 50, tmp_path).read_bytes()
-    records = compare(None, text)
+    path = synth.write(MARKDOWN_RECORDS + 50, tmp_path)
+    checked = check_text(path.read_bytes(), path, "data/pilots.yaml")
+    assert checked.problems == ()
+    records = compare(Snapshot.of({}), Snapshot.of(checked.data))
     assert len(records) > MARKDOWN_RECORDS + 50
     md = render_markdown(records, "a", "b", "data/pilots.yaml")
     assert md.count("- **新增**") == MARKDOWN_RECORDS and len(md.encode()) < 1024 * 1024

@@ -187,7 +187,7 @@ def test_rss_text_is_escaped_for_html_as_readers_render_it(tmp_path):
     r = Repo(tmp_path / "r")
     r.commit("初始", "2024-01-10T10:00:00+08:00")
     r.commit(
-        f"提交说明 {HOSTILE}",
+        f"临淄区改名并标为已完成销号，提交说明含标记 {HOSTILE}",  # more Chinese than Latin: shown
         "2024-02-01T09:30:00+08:00",
         ("    name: 临淄区\n", f'    name: "临淄区{HOSTILE}"\n'),
         ("    status: 推进中\n", "    status: 已完成销号\n"),

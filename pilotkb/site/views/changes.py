@@ -11,7 +11,6 @@ from __future__ import annotations
 from collections.abc import Iterator
 from dataclasses import dataclass
 from functools import partial
-from pathlib import PurePath
 from typing import Any
 from weakref import WeakKeyDictionary
 
@@ -87,8 +86,11 @@ def history_block(ctx: Context, coll: str, rid: str, here: str) -> str:
 
 def _row(ctx: Context, c: Change) -> Row:
     rec = ctx.cat.records.get(c.collection, {}).get(c.id)
-    name = title(c.collection, rec) if rec is not None else (c.name or c.id)
-    return Row(c, anchor(c), rec is not None, name)
+    if rec is not None:
+        return Row(c, anchor(c), True, title(c.collection, rec))
+    # a deleted record: its name as another change of it knew it (an addition is not parsed)
+    named = (x.name for x in ctx.history.record(c.collection, c.id) if x.name)
+    return Row(c, anchor(c), False, c.name or next(named, None) or c.id)
 
 
 @dataclass(frozen=True)
@@ -97,7 +99,7 @@ class Group:
 
     commit: str
     day: str
-    subject: str
+    description: str  # for readers: its note, or what it changed (never another subject)
     rows: list[Row]
 
 
@@ -105,7 +107,7 @@ def _groups(ctx: Context, chunk: list[Change]) -> list[Group]:
     out: list[Group] = []
     for c in chunk:
         if not out or out[-1].commit != c.commit:
-            out.append(Group(c.commit, c.day, c.subject, []))
+            out.append(Group(c.commit, c.day, ctx.history.described(c.sha), []))
         out[-1].rows.append(_row(ctx, c))
     return out
 
@@ -136,7 +138,6 @@ def _body(ctx: Context, here: str, chunk: list[Change], pager: dict[str, Any]) -
         groups=_groups(ctx, chunk),
         history_message=hist.message if not hist.changes else "",
         commits=hist.commits,
-        data_name=PurePath(ctx.cat.path).name if ctx.cat.path else "pilots.yaml",
         feed_links=feeds.feed_links(here, ctx.cat, ctx.site_url, ctx.directory_urls),
         **pager,
     )

@@ -116,9 +116,12 @@ def docx_bytes(title: str = TITLE) -> bytes:
     section.header.paragraphs[0].text = "淄博市全面深化改革领导小组办公室文件"
     section.header.add_paragraph("内部资料 注意保存")
     footer = section.footer.paragraphs[0]
-    footer.add_run("第 1 页")  # what Word shows; the field below is what it computes
-    run = footer.add_run()
-    for kind, text in (("begin", None), (None, " PAGE "), ("end", None)):
+    footer.add_run("第 ")  # 第 {PAGE} 页: Word computes the number, 1 is what it last showed
+    for kind, text in (("begin", None), (None, " PAGE "), ("separate", None), ("result", "1"), ("end", None)):
+        run = footer.add_run()
+        if kind == "result":
+            run.text = text
+            continue
         if kind:
             el = OxmlElement("w:fldChar")
             el.set(qn("w:fldCharType"), kind)
@@ -126,6 +129,7 @@ def docx_bytes(title: str = TITLE) -> bytes:
             el = OxmlElement("w:instrText")
             el.text = text
         run._r.append(el)
+    footer.add_run(" 页")
     doc.add_paragraph(title, style="Title")
     for kind, value in BODY:
         if kind == "heading":
@@ -140,6 +144,7 @@ def docx_bytes(title: str = TITLE) -> bytes:
         else:
             rows = value  # type: ignore[assignment]
             table = doc.add_table(rows=len(rows), cols=len(rows[0]))  # type: ignore[arg-type]
+            table.style = "Table Grid"  # ruled, as offices set their tables
             for r, row in enumerate(rows):  # type: ignore[arg-type]
                 for c, cell in enumerate(row):
                     table.cell(r, c).text = cell

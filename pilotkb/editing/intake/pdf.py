@@ -20,6 +20,8 @@ from pilotkb.editing.intake.result import ALLOWED, Extraction, refusal
 _CJK = re.compile(
     r"[\u2e80-\u9fff\u3000-\u303f\uf900-\ufaff\uff00-\uffef\u201c\u201d\u2018\u2019\u2014\u2026]"
 )
+_CLOSING = re.compile(r"[，。、；：！？）》」』”’%％,.;:!?)\]]")
+_OPENING = re.compile(r"[（《「『“‘(\[]")
 _DAMAGED = (
     f"PDF 文件已损坏或不完整（可能没有下载完），无法读出文字；允许：{ALLOWED}（请向发送方要一份完整的文件）"
 )
@@ -39,6 +41,8 @@ class Line:
     bottom: float
     size: float
     table: list[str] | None = None  # the rows of a table standing where this line is
+    height: float = 0.0  # of its page
+    lead: float = 0.0  # the width of its first unbreakable piece: a CJK character, a number, a word
 
     @property
     def shape(self) -> str:
@@ -47,10 +51,12 @@ class Line:
 
 def _line_text(chars: list[dict[str, Any]]) -> tuple[str, float]:
     """A line's text from its characters, and where its first visible one starts. A space is
-    kept where the PDF draws one between Latin words; between Chinese characters never (a
-    justified line spreads them apart), so a quote matches the sentence as written."""
+    kept between Latin words, where the PDF draws one or leaves a word's gap; between Chinese
+    characters never (a justified line spreads them apart), so a quote matches the sentence
+    as written."""
     out: list[str] = []
     start = None
+    last: dict[str, Any] | None = None
     for c in chars:
         t = c["text"]
         if not t.strip():
@@ -59,10 +65,34 @@ def _line_text(chars: list[dict[str, Any]]) -> tuple[str, float]:
             continue
         if start is None:
             start = c["x0"]
+        if last is not None and out[-1] != " " and not _CJK.match(t[0]) and not _CJK.match(out[-1][-1]):
+            if c["x0"] - last["x1"] > 0.2 * (c.get("size") or 10):
+                out.append(" ")  # a word's gap with no space drawn
         if out and out[-1] == " " and len(out) > 1 and (_CJK.match(out[-2][-1]) or _CJK.match(t[0])):
             out.pop()  # no space beside a Chinese character
         out.append(t)
+        last = c
     return "".join(out).strip(), start if start is not None else 0.0
+
+
+def _lead(chars: list[dict[str, Any]]) -> float:
+    """The width of a line's first unbreakable piece (what would have had to fit at the end of
+    the line before): a Chinese character with the punctuation that must follow it, or a run
+    of digits and letters."""
+    vis = [c for c in chars if c["text"].strip()]
+    if not vis:
+        return 0.0
+    end = vis[0]
+    cjk = bool(_CJK.match(end["text"])) and not _OPENING.match(end["text"])
+    for c in vis[1:]:
+        if c["x0"] - end["x1"] > 0.2 * (c.get("size") or 10):
+            break  # a gap: the piece ended
+        t = c["text"]
+        if _CLOSING.match(t) or (not cjk and not _CJK.match(t)):
+            end = c
+            continue
+        break
+    return end["x1"] - vis[0]["x0"]
 
 
 def _page_lines(page: Any, number: int) -> list[Line]:
@@ -88,6 +118,7 @@ def _page_lines(page: Any, number: int) -> list[Line]:
                 )
             continue
         sizes = [c["size"] for c in raw["chars"] if c["text"].strip()]
+        size = statistics.median(sizes) if sizes else 0
         lines.append(
             Line(
                 number,
@@ -96,7 +127,9 @@ def _page_lines(page: Any, number: int) -> list[Line]:
                 raw["x1"],
                 raw["top"],
                 raw["bottom"],
-                statistics.median(sizes) if sizes else 0,
+                size,
+                height=page.height,
+                lead=_lead(raw["chars"]),
             )
         )
     return lines
@@ -104,17 +137,24 @@ def _page_lines(page: Any, number: int) -> list[Line]:
 
 def _furniture(pages: list[list[Line]]) -> set[int]:
     """The ids of lines that are page furniture: among each page's first two and last two
-    lines, page numbers, and lines whose shape recurs near the same height on most pages."""
+    lines, page numbers, lines whose shape recurs near the same height on most pages, and
+    lines in body size or smaller standing in the page's top or bottom margin (9 % of its
+    height: where Word and WPS put headers and footers, above and below the text block)."""
     ends = [[ln for ln in (p[:2] + p[-2:]) if ln.table is None] for p in pages]
     recurring: Counter[tuple[str, int]] = Counter()
     for e in ends:
         recurring.update({(ln.shape, round(ln.top / 8)) for ln in e})
+    sizes = [ln.size for p in pages for ln in p if ln.size]
+    body = statistics.median(sizes) if sizes else 0
     need = max(2, (len(pages) + 1) // 2)
     out = set()
     for e in ends:
         for ln in e:
-            if layout.is_page_number(ln.text) or (
-                len(pages) > 1 and recurring[(ln.shape, round(ln.top / 8))] >= need
+            margin = ln.height and (ln.bottom < 0.09 * ln.height or ln.top > 0.91 * ln.height)
+            if (
+                layout.is_page_number(ln.text)
+                or (len(pages) > 1 and recurring[(ln.shape, round(ln.top / 8))] >= need)
+                or (margin and ln.size <= body + 0.5)
             ):
                 out.add(id(ln))
     return out
@@ -153,7 +193,8 @@ def _continues(prev: Line, ln: Line, left: float, right: float, em: float, centr
     prev_centred = prev.x0 > left + prev_em and abs((prev.x0 - left) - (right - prev.x1)) < 2 * prev_em
     if centred and prev_centred and prev.page == ln.page:
         return True  # a title set over two centred lines
-    return ln.x0 <= left + 0.8 * em and prev.x1 >= right - 1.5 * prev_em
+    # the line before ended where the page did: what starts this line would not have fitted
+    return ln.x0 <= left + 0.8 * em and right - prev.x1 < max(ln.lead, em) + 0.6 * prev_em
 
 
 def _open(raw: bytes, shown: str) -> Any:

@@ -245,3 +245,19 @@ def test_a_record_quoting_two_sentences_passes_and_replace_keeps_or_refuses(
     line = next(i for i, ln in enumerate(data.read_text(encoding="utf-8").splitlines(), 1) if "3.2万名" in ln)
     assert re.search(rf"pilots\.yaml:{line}: shenji-area: quote\[1\]: 引文在来源“{rid}”中找不到", err)
     assert tree(data.parent) == before
+
+
+def test_without_the_intake_libraries_the_command_says_to_install_them(
+    data: Path, reports: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """`make verify` installs the runtime alone: a Word file then asks for make setup."""
+    import importlib.util
+
+    real = importlib.util.find_spec
+    monkeypatch.setattr(
+        importlib.util, "find_spec", lambda name, *a: None if name == "docx" else real(name, *a)
+    )
+    before = tree(data.parent)
+    code, _, err = kb(data, "source", "add", str(reports / "report.docx"), capsys=capsys)
+    assert code == 1 and "需要 docx" in err and "make setup" in err and "Traceback" not in err
+    assert tree(data.parent) == before

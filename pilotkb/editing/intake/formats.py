@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import importlib.util
 import zipfile
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -29,6 +30,7 @@ class Format:
     media_type: str
     extensions: tuple[str, ...]
     extract: Callable[[bytes, str], Extraction]
+    library: str = ""  # the module its extractor needs (requirements-intake.txt)
 
 
 DOCX = Format(
@@ -38,8 +40,9 @@ DOCX = Format(
     "application/vnd.openxmlformats-officedocument.wordprocessingml.document",
     (".docx",),
     docx.extract,
+    "docx",
 )
-PDF = Format("pdf", "PDF 文件", ".pdf", "application/pdf", (".pdf",), pdf.extract)
+PDF = Format("pdf", "PDF 文件", ".pdf", "application/pdf", (".pdf",), pdf.extract, "pdfplumber")
 HTML = Format(
     "html", "网页（HTML）", ".html", "text/html", (".html", ".htm", ".xhtml", ".shtml"), html.extract
 )
@@ -150,6 +153,12 @@ def read(file: Path) -> tuple[Format, bytes, Extraction]:
         raise refusal(shown, "内容", f"文件为空；允许：{ALLOWED}")
     fmt = sniff(raw, shown)
     _agrees(fmt, file, shown)
+    if fmt.library and importlib.util.find_spec(fmt.library) is None:
+        raise refusal(
+            shown,
+            "格式",
+            f"读取{fmt.label}需要 {fmt.library}，本机尚未安装；允许：先运行 make setup（安装 requirements-intake.txt），再收录",
+        )
     try:
         got = bounded(fmt.extract, raw, shown, memory=MEMORY_BUDGET, seconds=TIME_BUDGET)
     except Exceeded as exc:

@@ -56,6 +56,12 @@ def _link(ctx: Context, here: str, source_id: str, n: int) -> str:
 
 # What each kind of original is called where its page offers it.
 ORIGINAL_LABELS = {OriginalType.docx: "Word 文档", OriginalType.pdf: "PDF", OriginalType.html: "网页"}
+# What the extraction left out of each kind (pilotkb.editing.intake), as the page says it.
+LEFT_OUT = {
+    OriginalType.docx: "页眉、页脚和页码",
+    OriginalType.pdf: "每页重复的页眉、页脚和页码",
+    OriginalType.html: "网站的导航、分享和打印链接、相关新闻、页脚等",
+}
 
 
 def original(rec: Any) -> dict[str, str] | None:
@@ -66,6 +72,7 @@ def original(rec: Any) -> dict[str, str] | None:
     return {
         "path": source_text_path(rec.original),
         "format": ORIGINAL_LABELS[rec.original_type],
+        "left_out": LEFT_OUT[rec.original_type],
         "size": size_label(rec.original_size or 0),
     }
 

@@ -13,23 +13,10 @@ from pilotkb.errors import DataError, Problem
 
 __all__ = ["Catalog", "DataError", "Problem", "load_catalog"]
 
-_cache: dict[Path, tuple[float, int, Catalog]] = {}
-
 
 def load_catalog(path: Path | str) -> Catalog:
-    """Load and validate the data file; cached while the file is unchanged."""
+    """Load and validate the data file (``mkdocs serve`` keeps the last one while the file is
+    unchanged: ``pilotkb.mkdocs.session.Session.catalogue``)."""
     from pilotkb.data.validate import validate_file
 
-    path = Path(path).resolve()
-    try:
-        st = path.stat()
-        key = (st.st_mtime, st.st_size)
-    except OSError:
-        key = None
-    hit = _cache.get(path)
-    if key is not None and hit is not None and hit[:2] == key:
-        return hit[2]
-    catalog = validate_file(path)
-    if key is not None:
-        _cache[path] = (*key, catalog)
-    return catalog
+    return validate_file(Path(path).resolve())

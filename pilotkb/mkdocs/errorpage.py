@@ -4,17 +4,22 @@ A ``PluginError`` while serving would leave the old site in the browser (MkDocs'
 server logs the error and keeps serving the last good build). So when serving, bad data
 does not stop the build: every page of the site becomes this page, listing the messages;
 the rebuild succeeds, the browser reloads onto it, and reloads again onto the normal site
-once the data is fixed. ``mkdocs build`` still fails (``Build.fail``).
+once the data is fixed (``ErrorSite``). ``mkdocs build`` still fails (``build.start``).
 """
 
 from __future__ import annotations
 
 import json
+from pathlib import Path
+from typing import Any
 
 from mkdocs.config.defaults import MkDocsConfig
 from mkdocs.structure.files import File, Files
 
+from pilotkb.mkdocs.session import Session
 from pilotkb.mkdocs.shim import nav_titles
+from pilotkb.mkdocs.sitebuild import SiteBuild
+from pilotkb.settings import Settings
 from pilotkb.site.render import environment
 
 FRONT = {"title": "数据有错误", "render_macros": False, "kb_kind": "error", "search": {"exclude": True}}
@@ -46,3 +51,26 @@ def error_files(files: Files, config: MkDocsConfig, message: str, last_pages: li
 
 def _is_page(uri: str) -> bool:
     return uri.endswith(".md") and "://" not in uri
+
+
+class ErrorSite(SiteBuild):
+    """A build, while serving, of settings or data that do not pass the check: every page is
+    the error page listing ``message``; no feed links, no search index, no numbers."""
+
+    def __init__(
+        self, config: MkDocsConfig, session: Session, settings: Settings, data_path: Path, message: str
+    ):
+        super().__init__(config, session, settings, data_path)
+        self.message = message
+
+    def add_files(self, files: Files) -> Files:
+        return error_files(files, self.config, self.message, self.session.last_pages)
+
+    def page_context(self, context: dict[str, Any], page: Any) -> dict[str, Any]:
+        return context
+
+    def index_page(self, output: str, page: Any) -> str:
+        return output
+
+    def macro_values(self) -> dict[str, Any]:
+        return {}

@@ -17,19 +17,20 @@ from mkdocs.structure.nav import Navigation
 from mkdocs.structure.pages import Page
 
 from pilotkb.mkdocs import shim
-from pilotkb.mkdocs.build import Build
+from pilotkb.mkdocs.build import Build, start
+from pilotkb.mkdocs.errorpage import ErrorSite
 from pilotkb.mkdocs.session import SESSION
 from pilotkb.site import pageload
 
 TEMPLATES = Path(__file__).resolve().parents[1] / "site" / "templates"
 
 
-def current(config: MkDocsConfig) -> Build:
+def current(config: MkDocsConfig) -> Build | ErrorSite:
     """The build of this configuration, started on its first event."""
     build = SESSION.build
     if build is None or build.config is not config:
         SESSION.build = None  # a build whose start fails is not kept
-        build = SESSION.build = Build(config, SESSION).start()
+        build = SESSION.build = start(config, SESSION)
     return build
 
 
@@ -54,7 +55,7 @@ def on_nav(nav: Navigation, config: MkDocsConfig, files: Files) -> Navigation:
 
 
 def on_env(env: Any, config: MkDocsConfig, files: Files) -> Any:
-    return current(config).theme(env)
+    return current(config).install_theme_caches(env)
 
 
 def on_page_content(html: str, page: Page, config: MkDocsConfig, files: Files) -> str:
@@ -67,7 +68,7 @@ def on_page_context(context: dict[str, Any], page: Page, config: MkDocsConfig, n
 
 
 def on_post_page(output: str, page: Page, config: MkDocsConfig) -> str:
-    return current(config).written(output, page)
+    return current(config).index_page(output, page)
 
 
 def on_serve(server: Any, config: MkDocsConfig, builder: Any) -> Any:

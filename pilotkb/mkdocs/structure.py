@@ -71,7 +71,7 @@ class RemadeFile(File):
         )
 
 
-def fast_markdown(config: MkDocsConfig) -> tuple[str, str] | None:
+def prerender_permalink(config: MkDocsConfig) -> tuple[str, str] | None:
     """(permalink, permalink title) when the Markdown setup is one ``prerender`` reproduces."""
     names = set(config.markdown_extensions)
     if not {"attr_list", "md_in_html", "toc"} <= names or names - PRERENDERED:
@@ -96,10 +96,13 @@ class GeneratedDocPage(Page):
     def render(self, config: MkDocsConfig, files: Files) -> None:
         self.content = ""  # made by render_now, when the page is written
 
-    def render_now(self, config: MkDocsConfig, files: Files, body: str, fast: tuple[str, str] | None) -> bool:
+    def render_now(
+        self, config: MkDocsConfig, files: Files, body: str, permalink: tuple[str, str] | None
+    ) -> bool:
         """Set the HTML, table of contents and anchors from the body; False when the body
-        needed Python-Markdown (not only HTML blocks and headings, or another setup)."""
-        done = prerender.to_html(body, *fast) if fast else None
+        needed Python-Markdown (not only HTML blocks and headings, or another setup: no
+        ``permalink``)."""
+        done = prerender.to_html(body, *permalink) if permalink else None
         if done is None:  # Markdown, as any page
             self.markdown = body
             super().render(config, files)
@@ -112,7 +115,7 @@ class GeneratedDocPage(Page):
         self.present_anchor_ids = done.anchors
         return True
 
-    def written(self) -> None:
+    def let_go_of_html(self) -> None:
         """Let the page's HTML and table of contents go once the theme has written it (its
         anchors stay: MkDocs checks links to them once every page is written)."""
         self.content = ""

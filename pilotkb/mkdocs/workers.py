@@ -10,21 +10,35 @@ as MkDocs files. Either way the files are the same.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from pathlib import Path
-from typing import Any
+from typing import Any, TypeVar
 
 from mkdocs.config.defaults import MkDocsConfig
+from mkdocs.exceptions import PluginError
 
 from pilotkb import background
 from pilotkb.data.catalog import Catalog
+from pilotkb.errors import DataError
+from pilotkb.mkdocs.timing import StageTimes
 from pilotkb.publish.downloads import download_paths, write_downloads
 from pilotkb.publish.opendata import Release
 from pilotkb.settings import Settings
-from pilotkb.site.views.base import Context
+from pilotkb.site.views.context import Context
 from pilotkb.site.views.memo import ENGINES, PINYIN, STATISTICS, adopt_awaited, adopt_when_asked, prepare
 
 # Each second process's name (/proc/PID/comm, ``ps``; scripts/bench reports memory by it).
 PROCESS_NAMES = {PINYIN: "kb-pinyin", STATISTICS: "kb-charts"}
+INDEX = "search index"  # the stage's name in the stage times
+T = TypeVar("T")
+
+
+def reported(make: Callable[[], T]) -> T:
+    """``make()``, its data error a build error with the same messages (no traceback)."""
+    try:
+        return make()
+    except DataError as exc:
+        raise PluginError(exc.report()) from None
 
 
 def in_parallel(settings: Settings, serving: bool) -> bool:
@@ -33,7 +47,7 @@ def in_parallel(settings: Settings, serving: bool) -> bool:
     return not serving and settings.workers and background.available()
 
 
-class DownloadsElsewhere:
+class DownloadsProcess:
     """The downloads, made and written into the site by a second process while the pages
     render: this process names them to MkDocs (``paths``) and holds only their sizes."""
 
@@ -52,7 +66,7 @@ class DownloadsElsewhere:
         return self._job.result()
 
 
-class PreparedElsewhere:
+class EngineProcesses:
     """What needs a heavy engine (pypinyin's order, pandas' statistics, Vega's charts: see
     ``pilotkb.site.views.memo``), made by short-lived second processes, one engine after the
     other, so that the process that renders the pages never loads those engines."""
@@ -80,17 +94,36 @@ class PreparedElsewhere:
             self.next()
 
 
-def start_index(catalog: Catalog, config: MkDocsConfig, parallel: bool) -> Any:
-    """The search indexer fed each page as it is written (in a second process if parallel)."""
-    from pilotkb.search import BackgroundIndexer, Indexer
+class SearchIndex:
+    """The search index: fed each page as it is written, written once every page is (by a
+    second process when ``in_second_process``)."""
 
-    if parallel:
-        return BackgroundIndexer(catalog, config.use_directory_urls, Path(config.site_dir))
-    return Indexer(catalog, config.use_directory_urls, Path(config.site_dir))
+    def __init__(self, catalog: Catalog, config: MkDocsConfig, times: StageTimes, in_second_process: bool):
+        from pilotkb.search import BackgroundIndexer, Indexer
+
+        self.catalog, self.config, self.times = catalog, config, times
+        kind = BackgroundIndexer if in_second_process else Indexer
+        with times.time(INDEX):
+            self.indexer: Any = kind(catalog, config.use_directory_urls, Path(config.site_dir))
+
+    def add_page(self, url: str, html: str) -> None:
+        with self.times.time(INDEX):
+            self.indexer.add_page(url, html)
+
+    def write(self) -> None:
+        """The index, from the pages it was given, written into the site."""
+        from pilotkb.search import build_index
+
+        site = Path(self.config.site_dir)
+        with self.times.time(INDEX):
+            reported(lambda: build_index(self.catalog, site, self.config.use_directory_urls, self.indexer))
 
 
-def write_index(catalog: Catalog, config: MkDocsConfig, indexer: Any) -> None:
-    """The search index, from the pages the indexer was given, written into the site."""
-    from pilotkb.search import build_index
+class NoSearchIndex:
+    """No search index: ``search`` off, or a preview rebuild (the first build's stays)."""
 
-    build_index(catalog, Path(config.site_dir), config.use_directory_urls, indexer)
+    def add_page(self, url: str, html: str) -> None:
+        pass
+
+    def write(self) -> None:
+        pass

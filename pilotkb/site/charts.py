@@ -65,27 +65,16 @@ def _is_number(v: Any) -> bool:
     return isinstance(v, int | float) and not isinstance(v, bool) and v == v and abs(v) != float("inf")
 
 
-def render_svg(chart: Chart) -> Markup:
-    """The chart as one line of inline SVG (role="img", <title>, <desc>); same input, same bytes."""
-    drawn = _ADOPTED.get(chart)
+def render_svg(chart: Chart, drawn: str | None = None) -> Markup:
+    """The chart as one line of inline SVG (role="img", <title>, <desc>); same input, same bytes.
+    ``drawn``: the chart as a second process drew it (``draw_all``): the process that renders
+    the pages then never starts Vega's engine."""
     return Markup(drawn if drawn is not None else _svg(chart))
-
-
-# Charts drawn by a second process for this build (``adopt_drawings``): the one that renders
-# the pages then never starts Vega's engine.
-_ADOPTED: dict[Chart, str] = {}
 
 
 def draw_all(charts: Sequence[Chart]) -> dict[Chart, str]:
     """Each chart drawn as ``render_svg`` draws it."""
     return {c: _svg(c) for c in charts}
-
-
-def adopt_drawings(drawings: dict[Chart, str]) -> None:
-    """Drawings made by ``draw_all`` elsewhere, used instead of drawing (replacing a
-    previous build's)."""
-    _ADOPTED.clear()
-    _ADOPTED.update(drawings)
 
 
 @functools.lru_cache(maxsize=256)
@@ -126,7 +115,7 @@ def chart_files(charts: Sequence[Chart]) -> dict[str, bytes]:
     return {chart_csv_path(c): chart_csv(c) for c in charts}
 
 
-def render_figure(chart: Chart, csv_href: str | None = None) -> Markup:
+def render_figure(chart: Chart, csv_href: str | None = None, drawn: str | None = None) -> Markup:
     """<figure> with the visible title and description, the SVG, the table in a disclosure and
     the CSV link; one block without blank lines, safe inside Markdown's raw HTML."""
     header, rows = chart_table(chart)
@@ -134,7 +123,12 @@ def render_figure(chart: Chart, csv_href: str | None = None) -> Markup:
         environment()
         .get_template("chart_figure.html.j2")
         .render(
-            chart=chart, svg=render_svg(chart), header=header, rows=rows, csv_href=csv_href, empty=EMPTY_TEXT
+            chart=chart,
+            svg=render_svg(chart, drawn),
+            header=header,
+            rows=rows,
+            csv_href=csv_href,
+            empty=EMPTY_TEXT,
         )
     )
     return Markup("\n".join(line for line in html.splitlines() if line.strip()))

@@ -27,7 +27,7 @@ TEXT_PAGE = re.compile(r"sources/[^/]+/(\d+/)?index\.html")
 # What no page may outweigh at any size of the catalogue (issue 19).
 PAGE_MAX = 100_000
 # Links of a windowed pager: 上一页, 下一页, the first and last pages, a page on each side
-# (pilotkb.site.views.base.Pager)
+# (pilotkb.site.views.paging.Pager)
 PAGER_LINKS = 8
 
 

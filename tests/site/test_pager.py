@@ -10,7 +10,7 @@ from pathlib import Path
 
 import pytest
 
-from pilotkb.site.views.base import Pager
+from pilotkb.site.views.paging import Pager
 
 from ..conftest import SYNTH_PILOTS, serious_axe_violations
 from ..data.test_scale import PAGE_SIZE

@@ -12,6 +12,7 @@ from collections.abc import Iterator
 from typing import Any
 
 from pilotkb.data.catalog import Catalog
+from pilotkb.publish.publication import Publication
 from pilotkb.settings import Settings
 from pilotkb.site.views import (
     about,
@@ -30,7 +31,8 @@ from pilotkb.site.views import (
     sourcetext,
     stats,
 )
-from pilotkb.site.views.base import Context, GeneratedPage, Publication
+from pilotkb.site.views.context import Context
+from pilotkb.site.views.page import GeneratedPage
 
 FAMILIES = (
     records,

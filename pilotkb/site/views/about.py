@@ -5,7 +5,8 @@ from __future__ import annotations
 from collections.abc import Iterator
 
 from pilotkb.data.schema import dictionary_rows
-from pilotkb.site.views.base import Context, GeneratedPage
+from pilotkb.site.views.context import Context
+from pilotkb.site.views.page import GeneratedPage
 
 
 def pages(ctx: Context) -> Iterator[GeneratedPage]:

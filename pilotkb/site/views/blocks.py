@@ -10,7 +10,7 @@ from typing import Any
 
 from pilotkb.analysis.figures import record_counts, reported_totals
 from pilotkb.data.facets import FACETS, UNKNOWN
-from pilotkb.site.views.base import Context
+from pilotkb.site.views.context import Context
 from pilotkb.site.views.promotion import NATIONAL_SHOWN, national
 
 

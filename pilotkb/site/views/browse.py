@@ -8,7 +8,9 @@ from typing import Any
 
 from pilotkb.data.facets import FACETS, UNKNOWN, year
 from pilotkb.site.views import feeds
-from pilotkb.site.views.base import Context, GeneratedPage, paged_title
+from pilotkb.site.views.context import Context
+from pilotkb.site.views.page import GeneratedPage
+from pilotkb.site.views.paging import paged_title
 
 ALL_URI = "browse/all.md"
 

@@ -9,7 +9,8 @@ from __future__ import annotations
 from collections.abc import Iterator
 
 from pilotkb.publish import bulletin
-from pilotkb.site.views.base import Context, GeneratedPage
+from pilotkb.site.views.context import Context
+from pilotkb.site.views.page import GeneratedPage
 
 URI = "bulletins/index.md"
 TITLE = "督导通报"

@@ -12,12 +12,13 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 from functools import partial
 from typing import Any
-from weakref import WeakKeyDictionary
 
 from pilotkb.analysis.changes import Change
 from pilotkb.publish import feeds
 from pilotkb.site.render import title
-from pilotkb.site.views.base import Context, GeneratedPage, paged_title
+from pilotkb.site.views.context import Context
+from pilotkb.site.views.page import GeneratedPage
+from pilotkb.site.views.paging import paged_title
 
 URI = "changes/index.md"
 BASE = "changes"
@@ -51,16 +52,6 @@ class Places:
         return self.where[(c.sha, c.collection, c.id)], anchor(c)
 
 
-_PLACES: WeakKeyDictionary[Context, Places] = WeakKeyDictionary()
-
-
-def _places(ctx: Context) -> Places:
-    """Computed once per build, for the record pages that link into the list."""
-    if ctx not in _PLACES:
-        _PLACES[ctx] = Places(ctx)
-    return _PLACES[ctx]
-
-
 def record_context(ctx: Context, coll: str, rid: str, here: str) -> dict[str, Any]:
     """What ``record_changed.md.j2`` and ``record_history.md.j2`` need for one record."""
     hist = ctx.history
@@ -68,7 +59,8 @@ def record_context(ctx: Context, coll: str, rid: str, here: str) -> dict[str, An
     shown = all_changes[:RECORD_LIMIT]
     more_href = ""
     if len(all_changes) > RECORD_LIMIT:
-        uri, frag = _places(ctx).of(all_changes[RECORD_LIMIT])
+        places = ctx.once(Places)  # made once per build, for every record page
+        uri, frag = places.of(all_changes[RECORD_LIMIT])
         more_href = ctx.href(here, uri, frag)
     return {
         "changed": shown[0] if shown else None,

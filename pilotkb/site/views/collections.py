@@ -7,7 +7,9 @@ from functools import partial
 
 from pilotkb.data.registry import REGISTRY
 from pilotkb.site.views import sourcetext
-from pilotkb.site.views.base import Context, GeneratedPage, paged_title
+from pilotkb.site.views.context import Context
+from pilotkb.site.views.page import GeneratedPage
+from pilotkb.site.views.paging import paged_title
 
 
 def pages(ctx: Context) -> Iterator[GeneratedPage]:

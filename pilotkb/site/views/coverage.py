@@ -15,8 +15,9 @@ from typing import TYPE_CHECKING, Any
 
 from pilotkb.publish.export import csv_safe_cell
 from pilotkb.site.charts import Chart, chart_csv_path, chart_files, render_figure
-from pilotkb.site.views.base import Context, GeneratedPage
+from pilotkb.site.views.context import Context
 from pilotkb.site.views.memo import per_context
+from pilotkb.site.views.page import GeneratedPage
 
 if TYPE_CHECKING:
     import pandas as pd
@@ -172,7 +173,10 @@ def pages(ctx: Context) -> Iterator[GeneratedPage]:
         total=len(ctx.cat.coverage),
         entry_anchor=entry_anchor,
         no_year=NO_YEAR,
-        charts=[render_figure(c, ctx.href(URI, "index.md") + chart_csv_path(c)) for c in charts(ctx)],
+        charts=[
+            render_figure(c, ctx.href(URI, "index.md") + chart_csv_path(c), ctx.drawings.get(c))
+            for c in charts(ctx)
+        ],
         table_csv=ctx.href(URI, "index.md") + TABLE_CSV,
     )
     yield GeneratedPage(URI, "媒体报道", body, "index", "来源报告提及的媒体报道，按媒体和年份分组")

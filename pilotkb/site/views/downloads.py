@@ -12,7 +12,8 @@ from pilotkb.publish.export import JSON_PATH, SCHEMA_PATH, SOURCE_COVERAGE_PATH,
 from pilotkb.publish.opendata import Release
 from pilotkb.publish.opendata.release import DATAPACKAGE_PATH, DATASETTE_PATH, SQLITE_PATH, XLSX_PATH
 from pilotkb.settings import SITE_NAME
-from pilotkb.site.views.base import Context, GeneratedPage
+from pilotkb.site.views.context import Context
+from pilotkb.site.views.page import GeneratedPage
 
 URI = "about/downloads.md"
 

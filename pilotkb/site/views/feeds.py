@@ -11,7 +11,7 @@ from markupsafe import Markup
 
 from pilotkb.publish import feeds
 from pilotkb.settings import SITE_NAME
-from pilotkb.site.views.base import Context
+from pilotkb.site.views.context import Context
 
 
 def files(ctx: Context) -> dict[str, bytes]:

@@ -5,8 +5,9 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
-from pilotkb.site.views.base import Context, GeneratedPage
+from pilotkb.site.views.context import Context
 from pilotkb.site.views.memo import PINYIN, per_context
+from pilotkb.site.views.page import GeneratedPage
 
 URI = "glossary/index.md"
 

@@ -11,7 +11,7 @@ import json
 
 from pilotkb.data.facets import FACETS, UNKNOWN_SLUG
 from pilotkb.data.urls import record_uri, relative
-from pilotkb.site.views.base import Context
+from pilotkb.site.views.context import Context
 
 URI = "browse/pilots.json"
 

@@ -15,37 +15,34 @@ import functools
 from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any, Generic, TypeVar, overload
-from weakref import WeakKeyDictionary
 
-from pilotkb.site.charts import Chart, adopt_drawings, draw_all
-from pilotkb.site.views.base import Context
+from pilotkb.site.charts import Chart, draw_all
+from pilotkb.site.views.context import Context
 
 T = TypeVar("T")
 
 
 class PerContext(Generic[T]):
-    """``make(ctx)`` computed once per Context (one per build). The page and the ``files`` of a
-    family both need its charts; without this each drew them again. Weak keys: a preview's
-    rebuild makes a new Context, and the old one's results go with it."""
+    """``make(ctx)`` computed once per build (``Context.once``), or adopted from the second
+    process that made it. The page and the ``files`` of a family both need its charts;
+    without this each drew them again."""
 
     def __init__(self, make: Callable[[Context], T], engine: str):
         self.make, self.engine = make, engine
-        self.made: WeakKeyDictionary[Context, T] = WeakKeyDictionary()
         functools.update_wrapper(self, make)
 
     def __call__(self, ctx: Context) -> T:
-        if ctx not in self.made:
+        if self.make not in ctx.made:
             adopt_awaited(ctx)  # a second process may be making it
-        if ctx not in self.made:
-            self.made[ctx] = self.make(ctx)
-        return self.made[ctx]
+        return ctx.once(self.make)
 
 
 # The engines, in the order a build prepares their computations (one short-lived process
 # each, one after the other: their memory is never held at once).
 PINYIN, STATISTICS = "pypinyin", "pandas, Vega"
 ENGINES = (PINYIN, STATISTICS)
-# Every per-context computation, by its qualified name (the key ``prepare`` and ``adopt`` share).
+# Every per-context computation, by its qualified name (the key ``prepare`` and ``adopt`` share):
+# the functions only, filled once on import; their results are kept by each build's Context.
 REGISTERED: dict[str, PerContext[Any]] = {}
 
 
@@ -81,26 +78,25 @@ def prepare(ctx: Context, engine: str) -> Prepared:
 def adopt(ctx: Context, prepared: Prepared) -> None:
     """The results ``prepare`` made (elsewhere) taken as this build's own."""
     for name, value in prepared.results.items():
-        REGISTERED[name].made[ctx] = value
-    if prepared.drawings:  # the engine that draws charts (a previous build's replaced)
-        adopt_drawings(prepared.drawings)
-
-
-# Results a second process is preparing, by context: adopted when first asked for, so that
-# the pages that need none of them are listed meanwhile.
-_AWAITED: WeakKeyDictionary[Context, Callable[[], Prepared]] = WeakKeyDictionary()
+        ctx.made[REGISTERED[name].make] = value
+    ctx.drawings.update(prepared.drawings)
 
 
 def adopt_when_asked(ctx: Context, wait: Callable[[], Prepared]) -> None:
-    """``wait()``'s results (``prepare`` run elsewhere) adopted when one is first asked for."""
-    _AWAITED[ctx] = wait
+    """``wait()``'s results (``prepare`` run elsewhere) adopted when one is first asked for,
+    so that the pages that need none of them are listed meanwhile."""
+    ctx.awaiting = functools.partial(_adopt_result, ctx, wait)
 
 
 def adopt_awaited(ctx: Context) -> None:
     """The results ``adopt_when_asked`` was given, adopted now (waits for them), if not yet."""
-    wait = _AWAITED.pop(ctx, None)
-    if wait is not None:
-        adopt(ctx, wait())
+    adopt_now, ctx.awaiting = ctx.awaiting, None
+    if adopt_now is not None:
+        adopt_now()
+
+
+def _adopt_result(ctx: Context, wait: Callable[[], Prepared]) -> None:
+    adopt(ctx, wait())
 
 
 def _charts_in(values: Any) -> list[Chart]:

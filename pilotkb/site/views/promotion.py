@@ -15,8 +15,10 @@ from typing import TYPE_CHECKING, Any
 
 from pilotkb.data.model import AdopterLevel, EventKind, InstrumentKind
 from pilotkb.site.charts import Chart, chart_csv_path, chart_files, render_figure
-from pilotkb.site.views.base import Context, GeneratedPage, paged_title
+from pilotkb.site.views.context import Context
 from pilotkb.site.views.memo import per_context
+from pilotkb.site.views.page import GeneratedPage
+from pilotkb.site.views.paging import paged_title
 
 if TYPE_CHECKING:
     import pandas as pd
@@ -202,7 +204,7 @@ def pages(ctx: Context) -> Iterator[GeneratedPage]:
         preview=PREVIEW,
         total=len(ctx.cat.experiences),
         adoptions=sum(len(g["adoptions"]) for g in levels),
-        charts={c.id: render_figure(c, csv[c.id]) for c in made},
+        charts={c.id: render_figure(c, csv[c.id], ctx.drawings.get(c)) for c in made},
         csv=csv,
     )
     yield GeneratedPage(

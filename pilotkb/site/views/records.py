@@ -14,7 +14,8 @@ from pilotkb.publish import cite
 from pilotkb.settings import SITE_NAME
 from pilotkb.site.render import title
 from pilotkb.site.views import changes, feeds, sourcetext
-from pilotkb.site.views.base import Context, GeneratedPage
+from pilotkb.site.views.context import Context
+from pilotkb.site.views.page import GeneratedPage
 
 
 def pages(ctx: Context) -> Iterator[GeneratedPage]:

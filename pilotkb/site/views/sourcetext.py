@@ -21,8 +21,10 @@ from pilotkb.data.model import OriginalType
 from pilotkb.data.urls import text_page_uri
 from pilotkb.publish.export import source_text_path
 from pilotkb.site.render import title
-from pilotkb.site.views.base import Context, GeneratedPage, Pager, paged_title
+from pilotkb.site.views.context import Context
 from pilotkb.site.views.downloads import size_label
+from pilotkb.site.views.page import GeneratedPage
+from pilotkb.site.views.paging import Pager, paged_title
 
 
 def coverage(ctx: Context, source_id: str) -> Coverage | None:

@@ -36,15 +36,16 @@ from pilotkb.data.model import Figure
 from pilotkb.site.charts import Chart, chart_csv_path, chart_files, render_figure
 from pilotkb.site.vega import format_value
 from pilotkb.site.views import coverage, promotion, sourcetext
-from pilotkb.site.views.base import Context, GeneratedPage
+from pilotkb.site.views.context import Context
 from pilotkb.site.views.memo import per_context
+from pilotkb.site.views.page import GeneratedPage
 
 URI = "stats/index.md"
 
 
 def figure_href(ctx: Context, chart: Chart, here: str) -> Markup:
     """The chart as a figure for the page at ``here``, its CSV link relative to that page."""
-    return render_figure(chart, ctx.href(here, "index.md") + chart_csv_path(chart))
+    return render_figure(chart, ctx.href(here, "index.md") + chart_csv_path(chart), ctx.drawings.get(chart))
 
 
 def amount(value: float | None, unit: str) -> str:

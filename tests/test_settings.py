@@ -46,8 +46,11 @@ def test_unknown_or_mistyped_setting_stops_the_build(tmp_path):
 
 
 def test_settings_reject_bad_values():
-    with pytest.raises(Exception, match="应为正整数"):
+    with pytest.raises(DataError) as caught:
         Settings.from_mapping({"page_size": 0})
+    [problem] = caught.value.problems
+    assert (problem.record, problem.field) == ("extra.kb", "page_size")
+    assert problem.message.startswith("应为正整数")
     assert Settings.from_mapping(None) == Settings()
 
 

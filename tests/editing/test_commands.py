@@ -292,6 +292,28 @@ def test_interrupted_write_never_leaves_half_a_file(
     assert stray_files(data) == []
 
 
+@pytest.mark.parametrize("command", ["set", "update"])
+def test_a_reader_of_the_data_file_never_sees_a_write_under_way(
+    command: str, data: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """The file is replaced whole (a new file renamed over it), never written in place: a
+    reader that opened it before the command reads the whole old file to its end."""
+    old = data.read_bytes()
+    args = {
+        "set": ["set", "logistics-standardisation", "status", "已完成销号"],
+        "update": [
+            "update", "logistics-standardisation", "--date", "2015", "--text", "现场会在博山召开",
+            "--source", SOURCE, "--quote", quote_in_source("2015年全国扶贫改革试验区工作现场会在博山召开"),
+        ],
+    }[command]  # fmt: skip
+    with data.open("rb") as reader:
+        code, _, err = kb(data, *args, capsys=capsys)
+        assert code == 0, err
+        assert reader.read() == old
+    assert data.read_bytes() != old
+    assert stray_files(data) == []
+
+
 def test_file_mode_is_kept(data: Path, capsys: pytest.CaptureFixture[str]) -> None:
     os.chmod(data, 0o664)
     assert kb(data, "set", "logistics-standardisation", "status", "推进中", capsys=capsys)[0] == 0

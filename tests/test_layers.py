@@ -246,3 +246,12 @@ def test_collections_are_declared_by_keyword():
         n for n in ast.walk(tree) if isinstance(n, ast.Call) and getattr(n.func, "id", "") == "Collection"
     ]
     assert calls and all(not c.args for c in calls)
+
+
+def test_the_tests_mirror_the_package():
+    """Each folder of tests/ with tests in it is a folder of the package (tests/site/views/ for
+    pilotkb/site/views/), so a module's tests are found where the module is."""
+    tests = ROOT / "tests"
+    folders = {p.parent.relative_to(tests) for p in tests.rglob("test_*.py")} - {Path(".")}
+    stray = sorted(str(f) for f in folders if not (PACKAGE / f / "__init__.py").exists())
+    assert not stray, stray

@@ -7,7 +7,7 @@ import json
 
 import pytest
 
-from .conftest import (
+from ..conftest import (
     BOTH,
     COLLS,
     NESTED,

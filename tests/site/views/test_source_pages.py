@@ -16,8 +16,8 @@ from pilotkb.analysis.sources import located_sentences
 from pilotkb.data import synth
 from pilotkb.data.load import collapse_space
 
-from ..conftest import FIXTURES, ROOT, SYNTH_PILOTS
-from ..html_util import Page, page_file, parse
+from ...conftest import FIXTURES, ROOT, SYNTH_PILOTS
+from ...html_util import Page, page_file, parse
 
 REAL = ROOT / "data"
 SEVERAL = FIXTURES / "sources"

@@ -17,9 +17,9 @@ import yaml
 from pilotkb.editing.cli import main
 from tests import reportfiles as rf
 
-from ..conftest import build, make_project
-from .conftest import kb
-from .test_ingest import tree
+from ...conftest import build, make_project
+from ..conftest import kb
+from ..test_ingest import tree
 
 
 def check(data: Path, capsys: pytest.CaptureFixture[str]) -> tuple[int, str]:

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from .conftest import DATA, make_open_data
+from ..conftest import DATA, make_open_data
 
 
 def test_downloads_are_the_same_bytes_on_every_build(real, tmp_path):

@@ -12,8 +12,8 @@ from pathlib import Path
 import pytest
 import yaml
 
-from ..conftest import ROOT
-from ..html_util import Page, _Parser, parse
+from ...conftest import ROOT
+from ...html_util import Page, _Parser, parse
 
 RAW = yaml.safe_load((ROOT / "data" / "pilots.yaml").read_text(encoding="utf-8"))
 PILOTS = RAW["pilots"]

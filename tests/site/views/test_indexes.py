@@ -10,8 +10,8 @@ import yaml
 from pilotkb.data.model import AdopterLevel, EventKind
 from pilotkb.site.views.promotion import PREVIEW
 
-from ..conftest import ROOT
-from ..html_util import Page, parse
+from ...conftest import ROOT
+from ...html_util import Page, parse
 
 RAW = yaml.safe_load((ROOT / "data" / "pilots.yaml").read_text(encoding="utf-8"))
 LEVELS = ["中央", "国家部委", "省级", "市级"]

@@ -16,8 +16,8 @@ import pilotkb
 from pilotkb.errors import DataError
 from pilotkb.publish.opendata import open_data_files, xlsx
 
-from ..conftest import FIXTURES
-from .conftest import (
+from ...conftest import FIXTURES
+from ..conftest import (
     BOTH,
     COLLS,
     DATA,

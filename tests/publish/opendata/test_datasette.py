@@ -6,7 +6,7 @@ from __future__ import annotations
 import json
 from typing import Any
 
-from .conftest import COLLS, DATA_DATE, holding, open_db
+from ..conftest import COLLS, DATA_DATE, holding, open_db
 
 
 def metadata(ds: dict[str, Any]) -> dict[str, Any]:

@@ -24,7 +24,7 @@ from pilotkb.site.pages import generate
 from pilotkb.site.views import Views
 from pilotkb.site.views.promotion import NATIONAL_SHOWN, PREVIEW
 
-from ..html_util import parse_html
+from ...html_util import parse_html
 
 HALF, FULL = 1000, 2000
 PAGE_SIZE = 10  # small pages: several pages per list at these sizes

@@ -8,7 +8,7 @@ import subprocess
 import sys
 from pathlib import Path
 
-from .conftest import DATA_DATE, LICENCE, records
+from ..conftest import DATA_DATE, LICENCE, records
 
 
 def _frictionless(path: Path) -> subprocess.CompletedProcess[str]:

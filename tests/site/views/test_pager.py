@@ -12,9 +12,9 @@ import pytest
 
 from pilotkb.site.views.paging import Pager
 
-from ..conftest import SYNTH_PILOTS, serious_axe_violations
-from ..data.test_scale import PAGE_SIZE
-from ..html_util import Page, page_file, parse_html
+from ...conftest import SYNTH_PILOTS, serious_axe_violations
+from ...data.test_scale import PAGE_SIZE
+from ...html_util import Page, page_file, parse_html
 
 PAGES = -(-SYNTH_PILOTS // PAGE_SIZE)  # pages of browse/all/ on the synthetic site
 

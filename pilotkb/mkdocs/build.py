@@ -34,7 +34,7 @@ from pilotkb.data.catalog import Catalog
 from pilotkb.errors import DataError
 from pilotkb.mkdocs import shim, workers
 from pilotkb.mkdocs.errorpage import ErrorSite
-from pilotkb.mkdocs.modes import InOneProcess, choose
+from pilotkb.mkdocs.modes import Mode, choose
 from pilotkb.mkdocs.session import Session
 from pilotkb.mkdocs.sitebuild import SiteBuild
 from pilotkb.mkdocs.structure import GeneratedDocPage, SiteFile, prerender_permalink
@@ -108,7 +108,7 @@ class Build(SiteBuild):
         settings: Settings,
         data_path: Path,
         catalog: Catalog,
-        mode: InOneProcess,
+        mode: Mode,
         times: StageTimes,
     ):
         super().__init__(config, session, settings, data_path)

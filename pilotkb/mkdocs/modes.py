@@ -1,8 +1,9 @@
 """How a build with good data makes what is not a page, one class per way, chosen once
 (``choose``) when the build starts:
 
-- ``InOneProcess``: the downloads before the pages, the search index from the pages as they
-  are written, all in this process (``mkdocs serve``; ``mkdocs build`` without ``workers``);
+- ``InOneProcess`` (``Mode`` as it is): the downloads before the pages, the search index
+  from the pages as they are written, all in this process (``mkdocs serve``; ``mkdocs
+  build`` without ``workers``);
 - ``WithSecondProcesses``: the same files made by second processes while this one renders
   the pages (``mkdocs build``, ``pilotkb.mkdocs.workers``);
 - ``FirstPreview``: as ``InOneProcess``, keeping what the next preview rebuild compares with;
@@ -38,9 +39,10 @@ log = logging.getLogger("mkdocs.plugins.pilotkb")
 EXPORTS = "exports (JSON, CSV, XLSX, SQLite …)"
 
 
-class InOneProcess:
-    """Everything made in this process: the downloads before the pages (as MkDocs files),
-    the search index from the pages as they are written."""
+class Mode:
+    """How a build makes what is not a page; as defined here, everything in this process:
+    the downloads before the pages (as MkDocs files), the search index from the pages as they
+    are written. Each other mode changes only what it does differently."""
 
     def __init__(self, catalog: Catalog, settings: Settings, config: MkDocsConfig, times: StageTimes):
         self.catalog, self.settings, self.config, self.times = catalog, settings, config, times
@@ -96,7 +98,12 @@ class InOneProcess:
         return SiteFile.generated(self.config, uri, content=content)
 
 
-class WithSecondProcesses(InOneProcess):
+class InOneProcess(Mode):
+    """``mkdocs build`` without ``workers`` (or where ``fork`` is missing), ``mkdocs serve``
+    without ``--dirty``."""
+
+
+class WithSecondProcesses(Mode):
     """The downloads and the search index made by second processes while this one renders
     the pages, and what needs a heavy engine (charts, statistics, pinyin) before them."""
 
@@ -147,7 +154,7 @@ class WithSecondProcesses(InOneProcess):
                 reported(self.downloads_process.sizes)
 
 
-class FirstPreview(InOneProcess):
+class FirstPreview(Mode):
     """The first build of ``make serve``: made in one process, and kept (``Preview``) for
     the next rebuild to compare with."""
 
@@ -246,7 +253,7 @@ def choose(
     settings: Settings,
     config: MkDocsConfig,
     times: StageTimes,
-) -> InOneProcess:
+) -> Mode:
     """The way this build makes what is not a page, chosen once."""
     if previous is not None:
         return PreviewRebuild(catalog, settings, config, times, previous)

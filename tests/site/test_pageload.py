@@ -9,6 +9,7 @@ import yaml
 from playwright.sync_api import expect
 
 from pilotkb.site import pageload
+from pilotkb.site.serve import StaticHandler, serve
 
 from ..conftest import ROOT
 
@@ -41,16 +42,14 @@ RECORD_SHIFTS = """
 def base(real_site):
     """The real site, gzipped as a static host sends it, its scripts SCRIPT_DELAY_S late."""
 
-    class Slow(pageload.StaticHandler):
+    class Slow(StaticHandler):
         def send_head(self):
             if self.path.split("?")[0].endswith(".js"):
                 time.sleep(SCRIPT_DELAY_S)
             return super().send_head()
 
-    server, url = pageload.serve(real_site, handler=Slow)
-    yield url
-    server.shutdown()
-    server.server_close()
+    with serve(real_site, handler=Slow) as server:
+        yield server.url
 
 
 @pytest.fixture
@@ -158,7 +157,8 @@ def test_precompressed_copies_are_the_files_and_are_sent_gzipped(tmp_path):
     assert not (site / "tiny.css.gz").exists()  # below MIN_SIZE: not worth a file
     pageload.precompress(site)
     assert (site / "a" / "index.html.gz").read_bytes() == first  # reproducible
-    server, url = pageload.serve(site, dynamic=False)
+    server = serve(site, dynamic=False)
+    url = server.url
     try:
         req = urllib.request.Request(url + "/a/", headers={"Accept-Encoding": "br, gzip"})
         with urllib.request.urlopen(req) as r:
@@ -168,5 +168,4 @@ def test_precompressed_copies_are_the_files_and_are_sent_gzipped(tmp_path):
             assert r.headers["Content-Encoding"] is None
             assert r.read() == page
     finally:
-        server.shutdown()
-        server.server_close()
+        server.close()

@@ -18,7 +18,7 @@
   var RUN = /[\u3007\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff]+|[a-z0-9]+(?:\.[0-9]+)*/g;
   var PAGE = 10;
   // The index format this script reads (pilotkb/search/format.py VERSION).
-  var FORMAT = 3;
+  var FORMAT = 4;
   function VersionError(message) { this.message = message; }
 
   /* --- index ------------------------------------------------------------------- */
@@ -154,10 +154,226 @@
     return step(0);
   }
 
+  /* --- forgiving queries (pilotkb/search/forgive.py) ------------------------------
+   * Only when a word matches nothing: its traditional characters read as simplified
+   * (ts.txt), Latin letters read as pinyin or initials (p/<letter>.txt), a CJK word read by
+   * its sound (py.txt), so 移风易素 finds 移风易俗. Each such group says how it matched
+   * (via: 字形, 拼音, 读音) and which index words it stands for (shown, highlighted). */
+  var LATIN = /^[a-z]+$/;
+  var CJK_WORD = /^[\u3007\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff]+$/;
+  var INITIALS_FROM = 3;  // format.py INITIALS_FROM
+  var PREFIX_WORDS = 8;  // the words a pinyin prefix stands for, at most: the shortest first
+  var READING_COMBINATIONS = 32;  // readings tried for a span of characters, at most
+  var tables = {};
+
+  function table(path, parse) {
+    if (!tables[path]) tables[path] = load(path, false).then(function (text) { return parse(text || ""); });
+    return tables[path];
+  }
+
+  // ts.txt: 黨党體体… -> {黨: 党, …}
+  function traditional() {
+    return table("ts.txt", function (text) {
+      var map = {}, chars = Array.from(text);
+      for (var i = 0; i + 1 < chars.length; i += 2) map[chars[i]] = chars[i + 1];
+      return map;
+    });
+  }
+
+  // py.txt: a line per syllable, its characters after it -> {character: [syllables]}
+  function readings() {
+    return table("py.txt", function (text) {
+      var map = {};
+      text.split("\n").forEach(function (line) {
+        var syllable = (line.match(/^[a-z]+/) || [""])[0];
+        Array.from(line.slice(syllable.length)).forEach(function (c) { (map[c] = map[c] || []).push(syllable); });
+      });
+      return map;
+    });
+  }
+
+  // p/<letter>.txt: [{syllables, full, initials, words}]
+  function pinyinLines(letter) {
+    return table("p/" + letter + ".txt", function (text) {
+      return text.split("\n").filter(Boolean).map(function (line) {
+        var parts = line.split(" "), syllables = parts[0].split("'");
+        return {
+          syllables: parts[0],
+          full: syllables.join(""),
+          initials: syllables.map(function (s) { return s[0]; }).join(""),
+          words: parts.slice(1)
+        };
+      });
+    });
+  }
+
+  function unique(list) {
+    return list.filter(function (x, i) { return list.indexOf(x) === i; });
+  }
+
+  // A group standing for index words: their rows, the exact ones weighing most.
+  function wordsGroup(text, exact, words, via) {
+    return Promise.all(words.map(function (w) {
+      return shard(keyOf(w)).then(function (sh) { return sh.map[w]; });
+    })).then(function (rows) {
+      rows = rows.filter(Boolean);
+      return { text: text, rows: rows, exact: exact, via: via, shown: rows.map(function (r) { return r[0]; }) };
+    });
+  }
+
+  // Latin letters as pinyin: the words read so (exactly, or as initials), then those whose
+  // pinyin it begins; else pieces of it that are words' whole pinyin (chuangyedaikuan).
+  function pinyinGroups(word) {
+    var initials = word.length >= INITIALS_FROM;
+    return pinyinLines(word[0]).then(function (lines) {
+      var exact = [], more = [];
+      lines.forEach(function (l) {
+        if (l.full === word || (initials && l.initials === word)) exact.push(l);
+        else if (l.full.lastIndexOf(word, 0) === 0 || (initials && l.initials.lastIndexOf(word, 0) === 0)) more.push(l);
+      });
+      more.sort(function (a, b) { return a.full.length - b.full.length || (a.full < b.full ? -1 : 1); });
+      var words = unique([].concat.apply([], exact.map(function (l) { return l.words; })));
+      var others = unique([].concat.apply([], more.map(function (l) { return l.words; })))
+        .filter(function (w) { return words.indexOf(w) < 0; }).slice(0, PREFIX_WORDS);
+      if (words.length || others.length) {
+        return wordsGroup(word, words, words.concat(others), "拼音").then(function (g) { return [g]; });
+      }
+      return pinyinPieces(word);
+    });
+  }
+
+  function pinyinPieces(word) {
+    var pieces = [];
+    function step(i) {
+      if (i >= word.length) {
+        return Promise.all(pieces.map(function (p) { return wordsGroup(p.text, p.words, p.words, "拼音"); }));
+      }
+      return pinyinLines(word[i]).then(function (lines) {
+        var best = null;
+        lines.forEach(function (l) {
+          if (word.lastIndexOf(l.full, i) === i && (!best || l.full.length > best.full.length)) best = l;
+        });
+        if (!best) return null;
+        var words = unique([].concat.apply([], lines.filter(function (l) { return l.full === best.full; })
+          .map(function (l) { return l.words; })));
+        pieces.push({ text: best.full, words: words });
+        return step(i + best.full.length);
+      });
+    }
+    return step(0);
+  }
+
+  // The readings of a span of characters, joined as in p/ files (at most READING_COMBINATIONS).
+  function spellings(options) {
+    var out = [""];
+    options.forEach(function (syllables, i) {
+      var next = [];
+      out.forEach(function (o) {
+        syllables.forEach(function (s) {
+          if (next.length < READING_COMBINATIONS) next.push(i ? o + "'" + s : s);
+        });
+      });
+      out = next;
+    });
+    return out;
+  }
+
+  // A CJK word no page holds, read by its sound: the longest spans, left to right, that read
+  // as index words of as many characters (two-character ones sharing a character with it).
+  // Null unless every character is in such a span.
+  function soundSpans(text) {
+    var chars = Array.from(text);
+    return readings().then(function (py) {
+      if (chars.some(function (c) { return !py[c]; })) return null;
+      var spans = [];
+      function at(i, len) {
+        if (i >= chars.length) return spans;
+        if (len < 2) return null;
+        var span = chars.slice(i, i + len);
+        var keys = spellings(span.map(function (c) { return py[c]; }));
+        var letters = unique(keys.map(function (k) { return k[0]; }));
+        return Promise.all(letters.map(pinyinLines)).then(function (files) {
+          var words = [];
+          [].concat.apply([], files).forEach(function (l) {
+            if (keys.indexOf(l.syllables) < 0) return;
+            l.words.forEach(function (w) {
+              var fits = w.length === len && (len > 2 || span.some(function (c) { return w.indexOf(c) >= 0; }));
+              if (fits && words.indexOf(w) < 0) words.push(w);
+            });
+          });
+          if (!words.length) return at(i, len - 1);
+          spans.push({ text: span.join(""), words: words });
+          return at(i + len, chars.length - i - len);
+        });
+      }
+      return at(0, chars.length);
+    });
+  }
+
+  // A run's groups; with bySound, a CJK run not read whole as words is read by its sound
+  // (河长值: 河长制) when every character of it can be, else each word no page holds is.
+  function parseRun(run, bySound) {
+    if (LATIN.test(run) && run.length >= 2) {
+      // a Latin word the texts hold (gdp, csv, an id) is matched as it is, else as pinyin
+      return shard(keyOf(run)).then(function (sh) {
+        var held = sh.rows.some(function (r) { return r[0].lastIndexOf(run, 0) === 0; });
+        if (held) return segment(run);
+        return pinyinGroups(run).then(function (groups) { return groups || segment(run); });
+      });
+    }
+    return segment(run).then(function (groups) {
+      if (!bySound || !unread(run, groups)) return groups;
+      return bySoundGroups(run).then(function (read) {
+        if (read) return read;
+        return Promise.all(groups.map(function (g) {
+          if (!unknownWord(g) || g.text.length < 2) return [g];
+          return bySoundGroups(g.text).then(function (r) { return r || [g]; });
+        })).then(function (lists) { return [].concat.apply([], lists); });
+      });
+    });
+  }
+
+  function bySoundGroups(text) {
+    return soundSpans(text).then(function (spans) {
+      if (!spans) return null;
+      return Promise.all(spans.map(function (s) { return wordsGroup(s.text, s.words, s.words, "读音"); }));
+    });
+  }
+
+  function unknownWord(g) { return !g.rows.length && CJK_WORD.test(g.text); }
+
+  // Whether a CJK run is not read whole as words of two characters or more.
+  function unread(run, groups) {
+    if (!CJK_WORD.test(run) || run.length < 2) return false;
+    var covered = 0;
+    groups.forEach(function (g) { if (g.rows.length && g.text.length > 1) covered += g.text.length; });
+    return covered < run.length;
+  }
+
+  function parseText(text, bySound) {
+    var runs = text.match(RUN) || [];
+    return Promise.all(runs.map(function (run) {
+      return parseRun(run, bySound).then(function (groups) { return { run: run, groups: groups }; });
+    })).then(function (read) {
+      var groups = [].concat.apply([], read.map(function (r) { return r.groups; }));
+      groups.unread = read.some(function (r) { return unread(r.run, r.groups); });
+      return groups;
+    });
+  }
+
+  // The query as typed; where a CJK run is not read whole as words, its traditional
+  // characters read as simplified (字形) and such runs read by their sound (读音).
   function parse(query) {
-    var runs = normalize(query).match(RUN) || [];
-    return Promise.all(runs.map(segment)).then(function (lists) {
-      return [].concat.apply([], lists);
+    var q = normalize(query);
+    return parseText(q, false).then(function (groups) {
+      if (!groups.unread) return groups;
+      return traditional().then(function (ts) {
+        var simple = Array.from(q).map(function (c) { return ts[c] || c; }).join("");
+        return parseText(simple, true).then(function (read) {
+          read.forEach(function (g) { if (g.rows.length && q.indexOf(g.text) < 0) g.via = g.via || "字形"; });
+          return read;
+        });
+      });
     });
   }
 
@@ -196,11 +412,13 @@
     var jobs = [];
     groups.forEach(function (g, gi) {
       // a term the word begins weighs no more than the word itself (淄博改革 is rarer than 淄博)
-      var exact = g.rows.filter(function (row) { return row[0] === g.text; })[0];
-      var most = exact ? idf(exact[1]) : Infinity;
+      var exact = g.exact || [g.text];
+      var most = -Infinity;
+      g.rows.forEach(function (row) { if (exact.indexOf(row[0]) >= 0) most = Math.max(most, idf(row[1])); });
+      if (most === -Infinity) most = Infinity;
       g.rows.forEach(function (row) {
         if (row[3] !== undefined && !full) capped = true;
-        var weight = row === exact ? most : 0.8 * Math.min(idf(row[1]), most);
+        var weight = exact.indexOf(row[0]) >= 0 ? idf(row[1]) : 0.8 * Math.min(idf(row[1]), most);
         jobs.push(postingsOf(row, full).then(function (p) { return [gi, weight, p]; }));
       });
     });
@@ -220,18 +438,24 @@
       Object.keys(best).forEach(function (k) {
         var d = +k;
         for (var i = 0; i < sets.length; i++) if (!has(sets[i], d)) return;
-        var b = best[k], matched = 0, score = 0, missing = [], held = !words;
+        var b = best[k], matched = 0, score = 0, missing = [], held = !words, sound = 0;
         for (var j = 0; j < b.length; j++) {
-          if (b[j] > 0) { matched++; score += b[j]; held = held || word[j]; } else missing.push(j);
+          if (b[j] > 0) {
+            matched++;
+            score += b[j];
+            held = held || word[j];
+            if (groups[j].via === "读音") sound++;
+          } else missing.push(j);
         }
         if (!held) return;
         if (!missing.length) complete++;
-        hits.push([d, matched, score, missing]);
+        hits.push([d, matched, score, missing, sound]);
       });
-      // most words first; among as many, records before the sentences of sources (ids from s)
+      // most words first; among as many, those found by sound after the others, records
+      // before the sentences of sources (ids from s)
       var s = manifest.s;
       hits.sort(function (a, b) {
-        return b[1] - a[1] || (a[0] >= s) - (b[0] >= s) || b[2] - a[2] || a[0] - b[0];
+        return b[1] - a[1] || a[4] - b[4] || (a[0] >= s) - (b[0] >= s) || b[2] - a[2] || a[0] - b[0];
       });
       return { hits: hits, capped: capped, all: groups.length, complete: complete };
     });
@@ -297,7 +521,7 @@
     return words.map(function (w) { return "“" + w + "”"; }).join("、");
   }
 
-  function item(doc, words, missing) {
+  function item(doc, words, missing, vias) {
     var li = el("li", "md-search-result__item kb-search-result");
     var a = el("a", "md-search-result__link");
     a.href = new URL(doc.u, ROOT).href;
@@ -311,6 +535,7 @@
       if (v) meta.appendChild(el("span", "kb-search-facet", v));
     });
     if (missing.length) meta.appendChild(el("span", "kb-search-missing", "不含：" + quoted(missing)));
+    vias.forEach(function (v) { meta.appendChild(el("span", "kb-search-via", "按" + v + "匹配")); });
     art.appendChild(h);
     art.appendChild(meta);
     art.appendChild(snippet(doc.x || "", words));
@@ -387,7 +612,8 @@
           self.groups = groups;
           self.seen = {};
           self.divided = false;
-          r.words = groups.map(function (g) { return g.text; }).sort(function (a, b) { return b.length - a.length; });
+          r.words = unique([].concat.apply([], groups.map(function (g) { return g.shown || [g.text]; })))
+            .sort(function (a, b) { return b.length - a.length; });
           self.result = r;
           self.query = query;
           self.full = full;
@@ -416,14 +642,34 @@
     this.absent = groups.map(function (g, gi) { return gi; }).filter(function (gi) { return !held[gi]; });
     var absent = this.absent.map(function (gi) { return groups[gi].text; });
     this.meta.classList.toggle("kb-search-notice", !r.complete && r.hits.length > 0);
+    var text;
     if (r.complete) {
-      this.meta.textContent = "找到 " + r.complete + (r.capped && !this.full ? "+" : "") + " 个符合条件的结果";
+      text = "找到 " + r.complete + (r.capped && !this.full ? "+" : "") + " 个符合条件的结果";
     } else if (r.hits.length) {
-      this.meta.textContent = "未找到同时包含全部词语的结果；" +
+      text = "未找到同时包含全部词语的结果；" +
         (absent.length ? "以下结果不含：" + quoted(absent) : "以下结果只含其中部分词语");
     } else {
-      this.meta.textContent = "没有找到与“" + this.query + "”相关的内容" + (filtering ? "（已按所选条件筛选）" : "") + "。";
+      text = "没有找到与“" + this.query + "”相关的内容" + (filtering ? "（已按所选条件筛选）" : "") + "。";
     }
+    this.meta.textContent = (r.hits.length ? readAs(groups) : "") + text;
+  };
+
+  // How words no page holds were read: 按读音匹配：移风易俗；(before the line's own text)
+  function readAs(groups) {
+    var byVia = {}, order = [];
+    groups.forEach(function (g) {
+      if (!g.via || !g.rows.length) return;
+      if (!byVia[g.via]) { byVia[g.via] = []; order.push(g.via); }
+      var words = g.via === "字形" ? [g.text] : (g.exact && g.exact.length ? g.exact : g.shown).slice(0, 3);
+      words.forEach(function (w) { if (byVia[g.via].indexOf(w) < 0) byVia[g.via].push(w); });
+    });
+    return order.map(function (v) { return "按" + v + "匹配：" + byVia[v].join("、") + "；"; }).join("");
+  }
+
+  // How a result was found, when not by the words as typed (字形, 拼音, 读音).
+  Searcher.prototype.vias = function (hit) {
+    return unique(this.groups.filter(function (g, gi) { return g.via && hit[3].indexOf(gi) < 0; })
+      .map(function (g) { return g.via; }));
   };
 
   // The words of the query a result does not hold, beyond those no result holds.
@@ -499,7 +745,7 @@
           self.divided = true;
           self.list.appendChild(el("li", "kb-search-partial", "以下结果只含其中部分词语"));
         }
-        self.list.appendChild(item(doc, r.words, missing));
+        self.list.appendChild(item(doc, r.words, missing, self.vias(hit)));
         self.onResults();
       });
     });

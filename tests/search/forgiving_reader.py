@@ -157,8 +157,25 @@ class Forgiving:
         read = [(run, self.parse_run(run, by_sound)) for run in RUN.findall(text)]
         return [g for _, groups in read for g in groups], any(unread(run, groups) for run, groups in read)
 
+    def join_syllables(self, q: str) -> str:
+        """Latin words typed a syllable each joined where together they are a word's pinyin."""
+        words = q.split()
+        if sum(1 for w in words if LATIN.fullmatch(w)) < 2:
+            return q
+        out, i = [], 0
+        while i < len(words):
+            n, j = 1, i + 1
+            while LATIN.fullmatch(words[i]) and j < len(words) and LATIN.fullmatch(words[j]):
+                joined = SYLLABLE_BREAK.join(words[i : j + 1])
+                if any(line.syllables == joined for line in self.pinyin_lines(words[i][0])):
+                    n = j - i + 1
+                j += 1
+            out.append("".join(words[i : i + n]))
+            i += n
+        return " ".join(out)
+
     def parse(self, query: str) -> list[Group]:
-        q = fold(query)
+        q = self.join_syllables(fold(query).strip())
         groups, partly = self.parse_text(q, False)
         if not partly:
             return groups

@@ -363,8 +363,34 @@
 
   // The query as typed; where a CJK run is not read whole as words, its traditional
   // characters read as simplified (字形) and such runs read by their sound (读音).
+  // Latin words typed a syllable each (she bao ka) joined where together they are a word's
+  // pinyin (shebaoka); words of several syllables (chuangye daikuan) stay words.
+  function joinSyllables(q) {
+    var words = q.split(/\s+/), latin = words.filter(function (w) { return LATIN.test(w); });
+    if (latin.length < 2) return Promise.resolve(q);
+    var letters = unique(latin.map(function (w) { return w[0]; }));
+    return Promise.all(letters.map(pinyinLines)).then(function (files) {
+      function said(syllables) {
+        return files[letters.indexOf(syllables[0])].some(function (l) { return l.syllables === syllables; });
+      }
+      var out = [];
+      for (var i = 0; i < words.length;) {
+        var n = 1;
+        for (var j = i + 1; LATIN.test(words[i]) && j < words.length && LATIN.test(words[j]); j++) {
+          if (said(words.slice(i, j + 1).join("'"))) n = j - i + 1;
+        }
+        out.push(words.slice(i, i + n).join(""));
+        i += n;
+      }
+      return out.join(" ");
+    });
+  }
+
   function parse(query) {
-    var q = normalize(query);
+    return joinSyllables(normalize(query).trim()).then(parseForgiving);
+  }
+
+  function parseForgiving(q) {
     return parseText(q, false).then(function (groups) {
       if (!groups.unread) return groups;
       return traditional().then(function (ts) {

@@ -70,10 +70,16 @@ def _syllables(values: Iterable[str]) -> tuple[str, ...]:
 
 def readings(catalog: Catalog) -> Readings:
     """The readings the index's pinyin files are made from (loads pypinyin)."""
+    return read_runs(titled_runs(catalog))
+
+
+def read_runs(runs: Iterable[str]) -> Readings:
+    """Each run read whole (its characters as in it), and the readings of every character of
+    them and of ``common_chars``."""
     from pypinyin import Style, lazy_pinyin, pinyin
 
     words: dict[str, tuple[str, ...]] = {}
-    for run in titled_runs(catalog):
+    for run in runs:
         syllables = _syllables(lazy_pinyin(run))
         if len(syllables) == len(run):
             words[run] = syllables

@@ -18,8 +18,9 @@ if TYPE_CHECKING:
 
 LATIN = re.compile(r"[a-z]+")
 CJK_WORD = re.compile("[\u3007\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff]+")
-PREFIX_WORDS = 8  # kb-search.js PREFIX_WORDS
-READING_COMBINATIONS = 32  # kb-search.js READING_COMBINATIONS
+PREFIX_WORDS = 8  # kb-search-forgive.js PREFIX_WORDS
+READING_COMBINATIONS = 32  # kb-search-forgive.js READING_COMBINATIONS
+SOUND_FROM = 3  # kb-search.js SOUND_FROM: characters of a word read by its sound, at least
 
 
 @dataclass
@@ -142,20 +143,29 @@ class Forgiving:
                 return self.segment(run)  # type: ignore[attr-defined]
             return self.pinyin_groups(run) or self.segment(run)  # type: ignore[attr-defined]
         groups: list[Group] = self.segment(run)  # type: ignore[attr-defined]
-        if not by_sound or not unread(run, groups):
+        if not by_sound or not unread(run, groups) or len(run) < SOUND_FROM:
             return groups
         read = self.by_sound(run)
         if read:
             return read
         out: list[Group] = []
         for g in groups:
-            unknown = not g.rows and CJK_WORD.fullmatch(g.text) and len(g.text) >= 2
+            unknown = not g.rows and CJK_WORD.fullmatch(g.text) and len(g.text) >= SOUND_FROM
             out += (self.by_sound(g.text) or [g]) if unknown else [g]
         return out
 
-    def parse_text(self, text: str, by_sound: bool) -> tuple[list[Group], bool]:
-        read = [(run, self.parse_run(run, by_sound)) for run in RUN.findall(text)]
-        return [g for _, groups in read for g in groups], any(unread(run, groups) for run, groups in read)
+    def parse_text(self, text: str) -> list[Group]:
+        return [g for run in RUN.findall(text) for g in self.parse_run(run, True)]
+
+    def read_text(self, text: str) -> tuple[list[Group], list[str]]:
+        """The groups of ``text`` as kb-search.js reads it first, and its runs not read whole."""
+        read = [(run, self.segment(run)) for run in RUN.findall(text)]  # type: ignore[attr-defined]
+        return [g for _, groups in read for g in groups], [r for r, groups in read if unread_run(r, groups)]
+
+    def strange(self, runs: list[str]) -> bool:
+        """Whether a character of ``runs`` starts no index term (as traditional ones do)."""
+        chars = {c for c in "".join(runs) if CJK_WORD.fullmatch(c) and c not in self.manifest["split"]}  # type: ignore[attr-defined]
+        return any(not self.shard(c).rows for c in chars)  # type: ignore[attr-defined]
 
     def join_syllables(self, q: str) -> str:
         """Latin words typed a syllable each joined where together they are a word's pinyin."""
@@ -175,12 +185,21 @@ class Forgiving:
         return " ".join(out)
 
     def parse(self, query: str) -> list[Group]:
-        q = self.join_syllables(fold(query).strip())
-        groups, partly = self.parse_text(q, False)
-        if not partly:
+        q = fold(query)
+        groups, runs = self.read_text(q)
+        text = q
+        if runs and self.strange(runs):
+            ts = self.traditional()
+            simple = "".join(ts.get(c, c) for c in q)
+            if simple != q:
+                text = simple
+                groups, runs = self.read_text(simple)
+                for g in groups:
+                    if g.rows and g.text not in q:
+                        g.via = "字形"
+        if not any(LATIN.fullmatch(r) or len(r) >= SOUND_FROM for r in runs):
             return groups
-        ts = self.traditional()
-        groups, _ = self.parse_text("".join(ts.get(c, c) for c in q), True)
+        groups = self.parse_text(self.join_syllables(text.strip()))
         for g in groups:
             if g.rows and g.text not in q:
                 g.via = g.via or "字形"
@@ -190,5 +209,13 @@ class Forgiving:
 def unread(run: str, groups: list[Any]) -> bool:
     """Whether a CJK run is not read whole as words of two characters or more."""
     if not CJK_WORD.fullmatch(run) or len(run) < 2:
+        return False
+    return sum(len(g.text) for g in groups if g.rows and len(g.text) > 1) < len(run)
+
+
+def unread_run(run: str, groups: list[Any]) -> bool:
+    """kb-search.js ``unread``: a run of Latin letters or CJK characters not read whole as
+    words of two characters or more."""
+    if len(run) < 2 or not (LATIN.fullmatch(run) or CJK_WORD.fullmatch(run)):
         return False
     return sum(len(g.text) for g in groups if g.rows and len(g.text) > 1) < len(run)

@@ -65,12 +65,13 @@ def test_the_line_above_the_results_says_how_words_were_read(page, base):
         paths = [u.split("?")[0] for u in page.requests]
         return [p.rsplit("/", 1)[1] for p in paths if p.endswith(names) or "/index/p/" in p]
 
-    for query in ("河长制 临淄", "gdp", "社保卡怎么办理"):
+    for query in ("河长制 临淄", "gdp", "社保卡 办理", "社保卡怎么办理"):
         found = search(page, query)
         assert not page.inner_text(META).startswith("按") and all(r["via"] == [] for r in found)
-        if query == "gdp":
+        if query == "社保卡 办理":  # a word no page holds, of characters the index has
             assert forgiving() == []
-    assert forgiving() == ["kb-search-forgive.js", "ts.txt", "py.txt"]  # 怎么办理: no page holds it
+    # three characters or more no page holds may be a word typed by its sound
+    assert "kb-search-forgive.js" in forgiving() and "py.txt" in forgiving()
     found = search(page, "移风易素")
     assert page.inner_text(META).startswith("按读音匹配：移风易俗；找到 ")
     assert path_of(base, found[0]["href"]) == "experiences/red-white-councils-customs-reform/"

@@ -1,7 +1,7 @@
-/* Forgiving queries, for kb-search.js (fetched by it only for a query it cannot read whole
- * as words): traditional characters read as simplified (index ts.txt), Latin letters as
- * pinyin or initials (p/<letter>.txt), a CJK run by its sound (py.txt), so 移风易素 finds
- * 移风易俗 (pilotkb/search/forgive.py makes the files). Each group read so says how (via:
+/* Forgiving queries, for kb-search.js (fetched by it only for a query with Latin letters or
+ * three characters or more it cannot read as words): Latin letters read as pinyin or
+ * initials (index p/<letter>.txt), a CJK run by its sound (py.txt), so 移风易素 finds 移风易俗
+ * (pilotkb/search/forgive.py makes the files). Each group read so says how (via:
  * 字形, 拼音, 读音) and which index words it stands for (shown, highlighted); kb-search.js
  * ranks the words read by sound after those typed.
  */
@@ -15,20 +15,12 @@
     var INITIALS_FROM = 3;  // format.py INITIALS_FROM
     var PREFIX_WORDS = 8;  // the words a pinyin prefix stands for, at most: the shortest first
     var READING_COMBINATIONS = 32;  // readings tried for a span of characters, at most
+    var SOUND_FROM = 3;  // characters of a word read by its sound, at least (kb-search.js)
     var tables = {};
 
     function table(path, parse) {
       if (!tables[path]) tables[path] = load(path, false).then(function (text) { return parse(text || ""); });
       return tables[path];
-    }
-
-    // ts.txt: 黨党體体… -> {黨: 党, …}
-    function traditional() {
-      return table("ts.txt", function (text) {
-        var map = {}, chars = Array.from(text);
-        for (var i = 0; i + 1 < chars.length; i += 2) map[chars[i]] = chars[i + 1];
-        return map;
-      });
     }
 
     // py.txt: a line per syllable, its characters after it -> {character: [syllables]}
@@ -169,11 +161,11 @@
         });
       }
       return segment(run).then(function (groups) {
-        if (!bySound || !unreadWords(run, groups)) return groups;
+        if (!bySound || !unreadWords(run, groups) || run.length < SOUND_FROM) return groups;
         return bySoundGroups(run).then(function (read) {
           if (read) return read;
           return Promise.all(groups.map(function (g) {
-            if (!unknownWord(g) || g.text.length < 2) return [g];
+            if (!unknownWord(g) || g.text.length < SOUND_FROM) return [g];
             return bySoundGroups(g.text).then(function (r) { return r || [g]; });
           })).then(function (lists) { return [].concat.apply([], lists); });
         });
@@ -194,14 +186,10 @@
       return Promise.all(runs.map(function (run) {
         return parseRun(run, bySound).then(function (groups) { return { run: run, groups: groups }; });
       })).then(function (read) {
-        var groups = [].concat.apply([], read.map(function (r) { return r.groups; }));
-        groups.unread = read.some(function (r) { return unreadWords(r.run, r.groups); });
-        return groups;
+        return [].concat.apply([], read.map(function (r) { return r.groups; }));
       });
     }
 
-    // The query as typed; where a CJK run is not read whole as words, its traditional
-    // characters read as simplified (字形) and such runs read by their sound (读音).
     // Latin words typed a syllable each (she bao ka) joined where together they are a word's
     // pinyin (shebaoka); words of several syllables (chuangye daikuan) stay words.
     function joinSyllables(q) {
@@ -225,19 +213,13 @@
       });
     }
 
-    function parse(q) {
-      return joinSyllables(q.trim()).then(parseForgiving);
-    }
-
-    function parseForgiving(q) {
-      return parseText(q, false).then(function (groups) {
-        if (!groups.unread) return groups;
-        return traditional().then(function (ts) {
-          var simple = Array.from(q).map(function (c) { return ts[c] || c; }).join("");
-          return parseText(simple, true).then(function (read) {
-            read.forEach(function (g) { if (g.rows.length && q.indexOf(g.text) < 0) g.via = g.via || "字形"; });
-            return read;
-          });
+    // ``text``: the query (its traditional characters read as simplified by kb-search.js);
+    // ``typed``: as typed, so that the words read from its traditional characters say so.
+    function parse(text, typed) {
+      return joinSyllables(text.trim()).then(function (q) {
+        return parseText(q, true).then(function (groups) {
+          groups.forEach(function (g) { if (g.rows.length && typed.indexOf(g.text) < 0) g.via = g.via || "字形"; });
+          return groups;
         });
       });
     }

@@ -154,11 +154,13 @@
     return step(0);
   }
 
-  // A query not read whole as words: read by kb-search-forgive.js (traditional characters,
-  // pinyin, sound), fetched then only.
+  // A query not read whole as words: its traditional characters read as simplified (ts.txt,
+  // fetched when a character starts no index term), then Latin words or three characters
+  // or more by kb-search-forgive.js (pinyin, sound), fetched then only.
   var LATIN = /^[a-z]+$/;
   var CJK_WORD = /^[\u3007\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff]+$/;
-  var forgiving = null, forgiven = null;
+  var SOUND_FROM = 3;
+  var forgiving = null, forgiven = null, simplified = null;
 
   function unique(list) {
     return list.filter(function (x, i) { return list.indexOf(x) === i; });
@@ -169,6 +171,30 @@
     var covered = 0;
     groups.forEach(function (g) { if (g.rows.length && g.text.length > 1) covered += g.text.length; });
     return covered < run.length;
+  }
+
+  function readText(text) {
+    var runs = text.match(RUN) || [];
+    return Promise.all(runs.map(segment)).then(function (lists) {
+      return { text: text, groups: [].concat.apply([], lists),
+        unread: runs.filter(function (run, i) { return unread(run, lists[i]); }) };
+    });
+  }
+
+  function strange(runs) {
+    var chars = unique(Array.from(runs.join("")).filter(function (c) {
+      return CJK_WORD.test(c) && manifest.split.indexOf(c) < 0;
+    }));
+    return Promise.all(chars.map(shard)).then(function (all) { return all.some(function (sh) { return !sh.rows.length; }); });
+  }
+
+  function traditional() {
+    simplified = simplified || load("ts.txt", false).then(function (text) {
+      var map = {}, chars = Array.from(text || "");
+      for (var i = 0; i + 1 < chars.length; i += 2) map[chars[i]] = chars[i + 1];
+      return map;
+    });
+    return simplified;
   }
 
   function forgive() {
@@ -186,10 +212,20 @@
   }
 
   function parse(query) {
-    var q = normalize(query), runs = q.match(RUN) || [];
-    return Promise.all(runs.map(segment)).then(function (lists) {
-      if (!lists.some(function (groups, i) { return unread(runs[i], groups); })) return [].concat.apply([], lists);
-      return forgive().then(function (f) { return f.parse(q); });
+    var q = normalize(query);
+    return readText(q).then(function (r) {
+      return !r.unread.length ? r : strange(r.unread).then(function (odd) {
+        return !odd ? r : traditional().then(function (ts) {
+          var simple = Array.from(q).map(function (c) { return ts[c] || c; }).join("");
+          return simple === q ? r : readText(simple).then(function (read) {
+            read.groups.forEach(function (g) { if (g.rows.length && q.indexOf(g.text) < 0) g.via = "字形"; });
+            return read;
+          });
+        });
+      });
+    }).then(function (r) {
+      if (!r.unread.some(function (run) { return LATIN.test(run) || run.length >= SOUND_FROM; })) return r.groups;
+      return forgive().then(function (f) { return f.parse(r.text, q); });
     });
   }
 

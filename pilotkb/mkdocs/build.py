@@ -191,7 +191,8 @@ class Build:
                 self.elsewhere.start(Path(self.config.site_dir))
         if self.settings.search and self.previous is None:
             with self.times.time("search index"):
-                self.indexer = workers.start_index(self.catalog, self.config, self.parallel)
+                assert self.views is not None
+                self.indexer = workers.start_index(self.catalog, self.config, self.parallel, self.views.ctx)
         self.add_data_files(files, self.views)
         if self.session.previewing:  # hand-written pages may show the catalogue's numbers
             files = Files(RemadeFile.like(f) if _hand_written_page(f) else f for f in files)

@@ -80,13 +80,14 @@ class PreparedElsewhere:
             self.next()
 
 
-def start_index(catalog: Catalog, config: MkDocsConfig, parallel: bool) -> Any:
-    """The search indexer fed each page as it is written (in a second process if parallel)."""
+def start_index(catalog: Catalog, config: MkDocsConfig, parallel: bool, ctx: Context) -> Any:
+    """The search indexer fed each page as it is written (in a second process if parallel),
+    given the titles' pinyin that ``kb-pinyin`` made (``glossary.search_readings``)."""
     from pilotkb.search import BackgroundIndexer, Indexer
+    from pilotkb.site.views.glossary import search_readings
 
-    if parallel:
-        return BackgroundIndexer(catalog, config.use_directory_urls, Path(config.site_dir))
-    return Indexer(catalog, config.use_directory_urls, Path(config.site_dir))
+    args = (catalog, config.use_directory_urls, Path(config.site_dir), search_readings(ctx))
+    return BackgroundIndexer(*args) if parallel else Indexer(*args)
 
 
 def write_index(catalog: Catalog, config: MkDocsConfig, indexer: Any) -> None:

@@ -148,29 +148,18 @@ CHROMIUM_ARGS = [
 
 @pytest.fixture(scope="session")
 def serve():
-    """Serve a built site on 127.0.0.1 in a thread; returns its base URL."""
-    import functools
-    import http.server
-    import threading
+    """Serve a built site on 127.0.0.1 in a thread (``pilotkb.site.serve``); returns its base URL."""
+    from pilotkb.site.serve import serve as serve_site
 
     servers = []
 
-    class Quiet(http.server.SimpleHTTPRequestHandler):
-        def log_message(self, *args):
-            pass
-
     def start(site: Path) -> str:
-        handler = functools.partial(Quiet, directory=str(site))
-        server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), handler)
-        thread = threading.Thread(target=server.serve_forever, daemon=True)
-        thread.start()
-        servers.append(server)
-        return f"http://127.0.0.1:{server.server_address[1]}"
+        servers.append(serve_site(site, dynamic=False))
+        return servers[-1].url
 
     yield start
     for server in servers:
-        server.shutdown()
-        server.server_close()
+        server.close()
 
 
 @pytest.fixture(scope="session")

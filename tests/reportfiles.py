@@ -154,6 +154,23 @@ def docx_bytes(title: str = TITLE) -> bytes:
     return out.getvalue()
 
 
+def docx_of(paragraphs: list[str]) -> bytes:
+    """A plain Word file: the first paragraph styled as its title, the others as body."""
+    import docx
+
+    doc = docx.Document()
+    doc.add_paragraph(paragraphs[0], style="Title")
+    for text in paragraphs[1:]:
+        doc.add_paragraph(text)
+    import datetime
+
+    fixed = datetime.datetime(2018, 12, 20)  # the same bytes each run
+    doc.core_properties.created = doc.core_properties.modified = fixed
+    out = io.BytesIO()
+    doc.save(out)
+    return out.getvalue()
+
+
 # --- PDF --------------------------------------------------------------------------------
 
 CJK_FONT = "/usr/share/fonts/truetype/wqy/wqy-zenhei.ttc"  # Debian's fonts-wqy-zenhei

@@ -5,9 +5,6 @@ the site it produces served under a sub-path (/kb/), as project Pages are, in Ch
 from __future__ import annotations
 
 import contextlib
-import functools
-import http.server
-import io
 import json
 import os
 import re
@@ -15,14 +12,14 @@ import shutil
 import socket
 import subprocess
 import sys
-import threading
 import urllib.error
 import urllib.request
 from pathlib import Path
-from urllib.parse import urlsplit
 
 import pytest
 import yaml
+
+from pilotkb.site.serve import serve
 
 from .conftest import ENV, ROOT
 
@@ -496,40 +493,8 @@ def subpath_base(pages_site) -> str:
     """Serve public/ under /kb/ only, with 404.html for anything missing (as Pages hosts do)."""
     public, port = pages_site
 
-    class SubPath(http.server.SimpleHTTPRequestHandler):
-        def log_message(self, *args):
-            pass
-
-        def send_head(self):
-            parts = urlsplit(self.path)
-            if not parts.path.startswith(PREFIX):
-                self.send_error(404)
-                return None
-            self.path = parts.path[len(PREFIX) - 1 :] + (f"?{parts.query}" if parts.query else "")
-            target = Path(self.translate_path(self.path))
-            if target.is_dir():
-                target = target / "index.html"
-            if not target.is_file():
-                body = (public / "404.html").read_bytes()
-                self.send_response(404)
-                self.send_header("Content-Type", "text/html; charset=utf-8")
-                self.send_header("Content-Length", str(len(body)))
-                self.end_headers()
-                return io.BytesIO(body)
-            return super().send_head()
-
-    class Server(http.server.ThreadingHTTPServer):
-        allow_reuse_address = True
-
-        def handle_error(self, request, client_address):
-            if not isinstance(sys.exc_info()[1], ConnectionError):  # a page left mid-download
-                super().handle_error(request, client_address)
-
-    server = Server(("127.0.0.1", port), functools.partial(SubPath, directory=str(public)))
-    threading.Thread(target=server.serve_forever, daemon=True).start()
-    yield f"http://127.0.0.1:{port}"
-    server.shutdown()
-    server.server_close()
+    with serve(public, prefix=PREFIX, not_found=public / "404.html", port=port, dynamic=False) as server:
+        yield server.origin
 
 
 def status_of(url: str) -> int:

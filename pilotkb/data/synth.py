@@ -178,15 +178,77 @@ def generate(n: int, seed: int = 7) -> tuple[dict, str]:
     return data, "\n".join(text.sentences) + "\n"
 
 
-def write(n: int, data_dir: Path, seed: int = 7) -> Path:
-    """Write ``pilots.yaml`` and its source text into ``data_dir``; return the YAML path."""
+PROFILES = ("flat", "shaped")
+
+
+def write(n: int, data_dir: Path, seed: int = 7, profile: str = "flat") -> Path:
+    """Write ``pilots.yaml`` and its source text into ``data_dir``; return the YAML path.
+    ``flat``: one line a value, as a YAML dumper writes it (the quick reader's best case);
+    ``shaped``: as editors write the real file (comments, blank lines between records, folded
+    summaries over several lines, quotes as lists, flow lists of ids)."""
     data, text = generate(n, seed)
     (data_dir / "sources").mkdir(parents=True, exist_ok=True)
     (data_dir / "sources" / "synthetic.txt").write_text(text, encoding="utf-8")
     target = data_dir / "pilots.yaml"
+    if profile == "shaped":
+        target.write_text(shaped(data), encoding="utf-8")
+        return target
     dumper = getattr(yaml, "CSafeDumper", yaml.SafeDumper)
     target.write_text(
         yaml.dump(data, Dumper=dumper, allow_unicode=True, sort_keys=False, width=1000),
         encoding="utf-8",
     )
     return target
+
+
+def _scalar(value: object) -> str:
+    return yaml.safe_dump(value, allow_unicode=True, width=10_000).removesuffix("\n...\n").strip()
+
+
+def _folded(text: str, indent: str) -> list[str]:
+    """A long text as a folded block, broken after a comma about every 45 characters."""
+    lines, line = [], ""
+    for piece in text.replace("，", "，\n").split("\n"):
+        if line and len(line) + len(piece) > 45:
+            lines.append(line)
+            line = ""
+        line += piece
+    lines.append(line)
+    return [">-", *(indent + part for part in lines if part)]
+
+
+def _record(rec: dict, indent: str, first: str) -> list[str]:
+    out: list[str] = []
+    for i, (key, value) in enumerate(rec.items()):
+        lead = first if i == 0 else indent
+        if isinstance(value, list) and value and isinstance(value[0], dict):
+            out.append(f"{lead}{key}:")
+            for item in value:
+                out += _record(item, indent + "    ", indent + "  - ")
+        elif isinstance(value, list) and key == "quote":
+            out.append(f"{lead}{key}:")
+            out += [f"{indent}  - {_scalar(q)}" for q in value]
+        elif isinstance(value, list):
+            out.append(f"{lead}{key}: [{', '.join(_scalar(v) for v in value)}]")
+        elif key == "summary" and isinstance(value, str) and len(value) > 45:
+            head, *rest = _folded(value, indent + "  ")
+            out += [f"{lead}{key}: {head}", *rest]
+        else:
+            out.append(f"{lead}{key}: {_scalar(value)}")
+    return out
+
+
+def shaped(data: dict) -> str:
+    """``data`` written as editors write the real file."""
+    out = ["# 合成数据（scripts/bench --profile shaped）：按真实数据文件的写法生成。", ""]
+    for coll, records in data.items():
+        out += ["# " + "-" * 75, f"# {coll}", "# " + "-" * 75, f"{coll}:"]
+        group = None
+        for rec in records:
+            domains = rec.get("domains") or [None]
+            if coll == "pilots" and domains[0] != group:
+                group = domains[0]
+                out.append(f"  # --- {group} ---")
+            out += _record(rec, "    ", "  - ")
+            out.append("")
+    return "\n".join(out) + "\n"

@@ -136,7 +136,7 @@ class Build(SiteBuild):
         self.mode.before_page_list()
         remade = self.page_list(files)
         self.mode.after_page_list()
-        self.search_index = self.mode.search_index()
+        self.search_index = self.mode.search_index(self.views.ctx)
         with self.times.time("list data, charts, feeds"):
             for file in self.mode.data_files(self.views):
                 files.append(file)

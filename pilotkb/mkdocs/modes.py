@@ -34,6 +34,7 @@ from pilotkb.mkdocs.workers import reported
 from pilotkb.publish.publication import Publication, change_log, release_of
 from pilotkb.settings import Settings
 from pilotkb.site.views import GeneratedPage, Views
+from pilotkb.site.views.context import Context
 
 log = logging.getLogger("mkdocs.plugins.pilotkb")
 EXPORTS = "exports (JSON, CSV, XLSX, SQLite …)"
@@ -70,10 +71,10 @@ class Mode:
     def after_page_list(self) -> None:
         pass
 
-    def search_index(self) -> workers.SearchIndex | workers.NoSearchIndex:
+    def search_index(self, ctx: Context) -> workers.SearchIndex | workers.NoSearchIndex:
         if not self.settings.search:
             return workers.NoSearchIndex()
-        return workers.SearchIndex(self.catalog, self.config, self.times, in_second_process=False)
+        return workers.SearchIndex(self.catalog, self.config, self.times, ctx, in_second_process=False)
 
     def data_files(self, views: Views) -> list[File]:
         """The list data, charts, feeds and downloads as MkDocs files."""
@@ -133,10 +134,10 @@ class WithSecondProcesses(Mode):
             with self.times.time(EXPORTS):
                 self.downloads_process.start(Path(self.config.site_dir))
 
-    def search_index(self) -> workers.SearchIndex | workers.NoSearchIndex:
+    def search_index(self, ctx: Context) -> workers.SearchIndex | workers.NoSearchIndex:
         if not self.settings.search:
             return workers.NoSearchIndex()
-        return workers.SearchIndex(self.catalog, self.config, self.times, in_second_process=True)
+        return workers.SearchIndex(self.catalog, self.config, self.times, ctx, in_second_process=True)
 
     def data_files(self, views: Views) -> list[File]:
         """As in one process; the downloads named now (links to them are checked) and
@@ -223,7 +224,7 @@ class PreviewRebuild(FirstPreview):
     def after_page_list(self) -> None:
         self.previous = None  # its catalogue is let go before the pages are rendered
 
-    def search_index(self) -> workers.NoSearchIndex:
+    def search_index(self, ctx: Context) -> workers.NoSearchIndex:
         return workers.NoSearchIndex()
 
     def data_files(self, views: Views) -> list[File]:

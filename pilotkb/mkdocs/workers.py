@@ -96,15 +96,20 @@ class EngineProcesses:
 
 class SearchIndex:
     """The search index: fed each page as it is written, written once every page is (by a
-    second process when ``in_second_process``)."""
+    second process when ``in_second_process``), given the titles' pinyin that ``kb-pinyin``
+    made (``glossary.search_readings``)."""
 
-    def __init__(self, catalog: Catalog, config: MkDocsConfig, times: StageTimes, in_second_process: bool):
+    def __init__(
+        self, catalog: Catalog, config: MkDocsConfig, times: StageTimes, ctx: Context, in_second_process: bool
+    ):
         from pilotkb.search import BackgroundIndexer, Indexer
+        from pilotkb.site.views.glossary import search_readings
 
         self.catalog, self.config, self.times = catalog, config, times
         kind = BackgroundIndexer if in_second_process else Indexer
         with times.time(INDEX):
-            self.indexer: Any = kind(catalog, config.use_directory_urls, Path(config.site_dir))
+            site = Path(config.site_dir)
+            self.indexer: Any = kind(catalog, config.use_directory_urls, site, search_readings(ctx))
 
     def add_page(self, url: str, html: str) -> None:
         with self.times.time(INDEX):

@@ -26,7 +26,23 @@ Files, under ``assets/search/index/``:
 ``x/<n>.txt``                 postings beyond the cap.
 ``d/<id>.json``               one document: ``DOC_KEYS``.
 ``f/<facet>/<slug>.txt``      bitset of the documents having one facet value.
+``p/<a>.txt``                 the index words whose pinyin begins with the letter ``a``: one
+                              line per reading, ``syllables word word …`` (space-separated,
+                              sorted), the toneless syllables joined by ``'`` (``she'bao'ka
+                              社保卡``): the browser matches a Latin word with the pinyin
+                              (``shebaoka``, or a prefix) or, from ``INITIALS_FROM`` letters,
+                              the initials (``sbk``).
+``ts.txt``                    traditional → simplified: pairs of characters, ``黨党體体…``,
+                              for the simplified characters the index holds (OpenCC's data).
+``py.txt``                    the toneless readings of common characters and of the index's
+                              words' characters, for words typed with the wrong character of
+                              the right sound: one line per syllable, ``syllable`` then its
+                              characters (``zhi值制之…``); a character of several readings is
+                              on each of their lines.
 ============================  =============================================================
+
+``ts.txt`` and ``py.txt`` are fetched only when a query has a word no page holds, ``p/``
+files only for a query of Latin letters no page holds, or for that same fallback.
 
 Encodings (alphabet ``DIGITS``, 64 characters):
 
@@ -40,7 +56,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 
-VERSION = 3
+VERSION = 4
 INDEX_DIR = "assets/search/index"
 DIGITS = "0123456789abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ_-"
 MAX_IMPACT = 63
@@ -108,6 +124,18 @@ def shard_key(term: str, split: set[str]) -> str:
     if term[0] in split and len(term) > 1:
         return term[:2]
     return term[0]
+
+
+PINYIN_DIR = "p"
+TRADITIONAL_FILE = "ts.txt"
+READINGS_FILE = "py.txt"
+SYLLABLE_BREAK = "'"
+INITIALS_FROM = 3  # a Latin word of at least this many letters may be initials (sbk)
+
+
+def pinyin_file(key: str) -> str:
+    """The ``p/`` file holding ``key`` (toneless syllables, lower-case Latin letters)."""
+    return f"{PINYIN_DIR}/{key[0]}.txt"
 
 
 def key_file(key: str) -> str:

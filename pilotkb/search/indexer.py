@@ -19,6 +19,7 @@ from pilotkb.data.catalog import Catalog
 from pilotkb.search.documents import page_path, page_urls, search_documents
 from pilotkb.search.expand import expand_impacts, expansions
 from pilotkb.search.extract import Blocks, article_html, page_blocks
+from pilotkb.search.forgive import Readings, forgiving_files, readings
 from pilotkb.search.format import INDEX_DIR
 from pilotkb.search.score import impacts_of, term_weights
 from pilotkb.search.segment import Segmenter, data_words, text_chars
@@ -37,8 +38,9 @@ class Indexer:
     holds every page's text. The documents made from data are read when there is time
     (``add_rows``), or at the end."""
 
-    def __init__(self, catalog: Catalog, directory_urls: bool, site_dir: Path):
+    def __init__(self, catalog: Catalog, directory_urls: bool, site_dir: Path, read: Readings | None = None):
         self.catalog = catalog
+        self.read = read  # the titles' and names' pinyin (forgive.py); made at the end if None
         self.docs = search_documents(catalog, directory_urls)
         self.by_url = {d.url: i for i, d in enumerate(self.docs) if d.blocks is None}
         self.seg: Segmenter | None = Segmenter(data_words(catalog), text_chars(catalog))
@@ -89,8 +91,9 @@ class Indexer:
                 d.title, blocks = page_blocks(page_path(site_dir, d.url).read_text(encoding="utf-8"))
                 self._add(i, blocks)
 
-    def _postings(self) -> PackedPostings:
-        """Each term's (document, impact) pairs, the weights let go as they are used."""
+    def _postings(self) -> tuple[PackedPostings, dict[str, str]]:
+        """Each term's (document, impact) pairs, the weights let go as they are used; and the
+        files for forgiving queries (``forgive.py``), made while the segmenter is here."""
         names = list(self.term_ids)
         # the records' average length: the many short sentences of sources would make every
         # page look long
@@ -99,6 +102,9 @@ class Indexer:
         postings = PackedPostings()
         assert self.seg is not None
         synonyms = expansions(self.catalog, self.seg)
+        terms = set(names).union(*synonyms.values())
+        chars = {c for t in terms for c in t}
+        extra = forgiving_files(self.read or readings(self.catalog), self.seg, terms, chars)
         self.seg = None  # its dictionary: no text is cut after this
         for i, d in enumerate(self.docs):
             terms, values, length = self.weights[i]  # type: ignore[misc]
@@ -109,13 +115,14 @@ class Indexer:
             if d.weight != 1:
                 impacts = {t: max(1, round(imp * d.weight)) for t, imp in impacts.items()}
             postings.add(i, impacts)
-        return postings
+        return postings, extra
 
     def write(self, site_dir: Path) -> IndexStats:
         """Write the rest of the index into ``site_dir`` (the one it was made for)."""
         self.add_rows()
         self._add_unread(site_dir)
-        return finish_index(self.files, self.catalog, self.docs, self._postings())
+        postings, extra = self._postings()
+        return finish_index(self.files, self.catalog, self.docs, postings, extra)
 
 
 class BackgroundIndexer:
@@ -125,10 +132,11 @@ class BackgroundIndexer:
 
     BATCH = 1 << 16  # characters of articles sent at once: few messages, each read in one go
 
-    def __init__(self, catalog: Catalog, directory_urls: bool, site_dir: Path):
+    def __init__(self, catalog: Catalog, directory_urls: bool, site_dir: Path, read: Readings | None = None):
         from pilotkb.background import Job
 
-        self._job = Job(_index_in_background, catalog, directory_urls, site_dir, feed=True, name="kb-search")
+        args = (catalog, directory_urls, site_dir, read)
+        self._job = Job(_index_in_background, *args, feed=True, name="kb-search")
         self._wanted = page_urls(catalog, directory_urls)
         self._batch: list[tuple[str, str]] = []
         self._size = 0
@@ -151,8 +159,10 @@ class BackgroundIndexer:
         return self._job.result()
 
 
-def _index_in_background(catalog: Catalog, directory_urls: bool, site_dir: Path, inbox: Inbox) -> IndexStats:
-    indexer = Indexer(catalog, directory_urls, site_dir)
+def _index_in_background(
+    catalog: Catalog, directory_urls: bool, site_dir: Path, read: Readings | None, inbox: Inbox
+) -> IndexStats:
+    indexer = Indexer(catalog, directory_urls, site_dir, read)
     # the documents made from data are read while no page is waiting
     for message in inbox.each(idle=lambda: indexer.add_rows(IDLE_ROWS)):
         for url, article in pickle.loads(message):

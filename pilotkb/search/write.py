@@ -138,22 +138,35 @@ def compact_json(value: Any) -> str:
     return json.dumps(value, ensure_ascii=False, separators=(",", ":"))
 
 
-def write_index(catalog: Catalog, docs: list[SearchDocument], postings: Postings, out: Path) -> IndexStats:
+def write_index(
+    catalog: Catalog,
+    docs: list[SearchDocument],
+    postings: Postings,
+    out: Path,
+    extra: Mapping[str, str] | None = None,
+) -> IndexStats:
     """Write the whole index into ``out`` (which does not exist yet)."""
     files = IndexFiles(out, len(docs))
     for i, d in enumerate(docs):
         files.write_document(i, document_json(catalog, d))
-    return finish_index(files, catalog, docs, postings)
+    return finish_index(files, catalog, docs, postings, extra or {})
 
 
 def finish_index(
-    files: IndexFiles, catalog: Catalog, docs: list[SearchDocument], postings: Postings
+    files: IndexFiles,
+    catalog: Catalog,
+    docs: list[SearchDocument],
+    postings: Postings,
+    extra: Mapping[str, str],
 ) -> IndexStats:
-    """The files written once every document is: overflow, shards, facets, manifest."""
+    """The files written once every document is: overflow, shards, facets, the files for
+    forgiving queries (``extra``: path -> content, ``forgive.py``), manifest."""
     rows = write_overflow(files, postings)
     split = write_shards(files, rows)
     files.digest_documents()
     facet_values = write_facets(files, catalog, facet_documents(docs), len(docs))
+    for rel, content in extra.items():
+        files.write(rel, content)
     # the sentences of sources come last (documents.py)
     first_sentence = next((i for i, d in enumerate(docs) if d.type == SENTENCE_TYPE), len(docs))
     write_manifest(files, catalog, (len(docs), first_sentence), split, facet_values)

@@ -1,4 +1,4 @@
-"""Phone load: tables wrapped at build time, precompressed text files, a static server.
+"""Phone load: tables wrapped at build time, precompressed text files (served by ``site.serve``).
 
 Material's bundle is loaded on the reader's first interaction (overrides/main.html), so the
 one thing it did to every page on load, wrapping each plain table in a sideways-scrolling
@@ -13,11 +13,8 @@ quarter of the bytes. The files are byte-reproducible (no name, no time in the h
 from __future__ import annotations
 
 import gzip
-import http.server
-import io
 import os
 import re
-import threading
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -62,61 +59,3 @@ def precompress(site: Path) -> tuple[int, int, int]:
         before += len(data)
         after += len(packed)
     return count, before, after
-
-
-class StaticHandler(http.server.SimpleHTTPRequestHandler):
-    """Serves ``x.gz`` for ``x`` when the client accepts gzip (nginx ``gzip_static``); with
-    ``dynamic``, compresses other text files on the fly as ordinary web servers do."""
-
-    dynamic = True
-
-    def log_message(self, *args: object) -> None:
-        pass
-
-    def accepts_gzip(self) -> bool:
-        return any(
-            part.split(";")[0].strip() == "gzip"
-            for part in self.headers.get("Accept-Encoding", "").split(",")
-        )
-
-    def send_head(self):  # type: ignore[override]
-        path = Path(self.translate_path(self.path))
-        if path.is_dir():
-            if not self.path.split("?", 1)[0].endswith("/"):
-                return super().send_head()
-            path = path / "index.html"
-        if not path.is_file() or not path.name.endswith(SUFFIXES) or not self.accepts_gzip():
-            return super().send_head()
-        packed = path.with_name(path.name + ".gz")
-        if packed.is_file():
-            body = packed.read_bytes()
-        elif self.dynamic:
-            body = gzip.compress(path.read_bytes(), compresslevel=6, mtime=0)
-        else:
-            return super().send_head()
-        self.send_response(200)
-        self.send_header("Content-Type", self.guess_type(str(path)))
-        self.send_header("Content-Encoding", "gzip")
-        self.send_header("Vary", "Accept-Encoding")
-        self.send_header("Content-Length", str(len(body)))
-        self.send_header("Cache-Control", "no-cache")
-        self.end_headers()
-        return io.BytesIO(body)
-
-
-def serve(
-    site: Path, dynamic: bool = True, handler: type[StaticHandler] = StaticHandler
-) -> tuple[http.server.ThreadingHTTPServer, str]:
-    """Serve ``site`` on 127.0.0.1 (a free port) in a daemon thread: (server, base URL)."""
-
-    class Handler(handler):  # type: ignore[valid-type,misc]
-        pass
-
-    Handler.dynamic = dynamic
-
-    def make(*args, **kwargs):
-        return Handler(*args, directory=str(site), **kwargs)
-
-    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), make)
-    threading.Thread(target=server.serve_forever, daemon=True).start()
-    return server, f"http://127.0.0.1:{server.server_address[1]}"

@@ -20,6 +20,7 @@ from pypinyin import lazy_pinyin
 from pilotkb.data.model import RESERVED_IDS, SLUG_RE, Pilot
 from pilotkb.data.validate import validate_file
 from pilotkb.editing.cli import main
+from tests import reportfiles
 
 from ..conftest import ROOT
 from .conftest import SOURCE, diff_ops, kb, new_pilot, quote_in_source, sha, stray_files
@@ -458,8 +459,11 @@ def test_editing_guide_commands_work(
         if argv[0] == "git":
             assert git(repo, *argv[1:]).returncode == 0
             continue
-        if argv[1] == "source":
-            Path(argv[3]).write_bytes(GUIDE_REPORT.encode("gb18030"))
+        if argv[1] == "source":  # the report, and for replace its corrected version, as Word files
+            lines = GUIDE_REPORT.splitlines() + (
+                ["三、下一步工作：继续扩大试点范围。"] if argv[2] == "replace" else []
+            )
+            Path(argv[4] if argv[2] == "replace" else argv[3]).write_bytes(reportfiles.docx_of(lines))
         if argv[1] == "check":
             code = main([*argv[1:], str(data)])
             out, err = capsys.readouterr()
@@ -473,16 +477,23 @@ def test_editing_guide_commands_work(
             updated = next(a[2] for a in commands if a[:2] == ["scripts/kb", "update"])
             pilots = yaml.safe_load(data.read_text(encoding="utf-8"))["pilots"]
             assert out == f"试点：修改“{next(p['name'] for p in pilots if p['id'] == updated)}”的进展\n"
-        if argv[1] == "source" or (argv[1] == "gaps" and "gaps" not in ran):
-            # what the guide shows is what they print about the new report
+        if (argv[1] == "source" and "--dry-run" not in argv) or (argv[1] == "gaps" and "gaps" not in ran):
+            # what the guide shows is what they print about the new report (a Word file's
+            # size depends on python-docx's template, so the byte count is not compared)
             printed = [
-                ln for ln in out.splitlines() if ln.startswith(("data/pilots.yaml", "data/sources/2018-"))
+                ln
+                for ln in out.splitlines()
+                if ln.startswith(("data/pilots.yaml", "data/sources/2018-", "标题", "更正版"))
             ]
-            assert printed and all(ln in guide for ln in printed), printed
+            shown = re.sub(r"（[\d,]+ 字节）", "（N 字节）", guide)
+            assert printed and all(re.sub(r"（[\d,]+ 字节）", "（N 字节）", ln) in shown for ln in printed), (
+                printed
+            )
         ran.append(argv[1])
     expected = ["update", "check", "diff", "set", "set", "new-id", "add"]
-    expected += ["source", "gaps", "new-id", "add", "check", "gaps"]  # 收录一份新报告
+    expected += ["source", "source", "gaps", "new-id", "add", "check", "gaps"]  # 收录一份新报告
     expected += ["gaps"]  # 查找尚未引用的句子
+    expected += ["source", "source"]  # 收录报告的更正版
     expected += ["check"]
     assert ran == expected
     pilots = {p["id"]: p for p in yaml.safe_load(data.read_text(encoding="utf-8"))["pilots"]}

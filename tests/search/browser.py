@@ -38,7 +38,8 @@ def search(page, query: str, *, keyboard: bool = False) -> list[dict]:
 
 def results(page) -> list[dict]:
     """The results shown, in order; ``partial``: below the line that says the results after
-    it hold only some of the query's words; ``missing``: the words a result says it lacks."""
+    it hold only some of the query's words; ``missing``: the words a result says it lacks;
+    ``via``: how it was found when not by the words as typed (按读音匹配 …)."""
     return page.evaluate(
         """() => [...document.querySelectorAll('.kb-search .kb-search-result')].map((li) => ({
             href: li.querySelector('a').getAttribute('href'),
@@ -48,6 +49,7 @@ def results(page) -> list[dict]:
             marks: [...li.querySelectorAll('.kb-search-snippet mark')].map((m) => m.textContent),
             titleMarks: [...li.querySelectorAll('h1 mark')].map((m) => m.textContent),
             missing: li.querySelector('.kb-search-missing')?.textContent ?? '',
+            via: [...li.querySelectorAll('.kb-search-via')].map((s) => s.textContent),
             partial: [...li.parentNode.children].slice(0, [...li.parentNode.children].indexOf(li))
                 .some((e) => e.classList.contains('kb-search-partial')),
         }))"""

@@ -12,7 +12,8 @@ from pathlib import Path
 from typing import Any
 
 from pilotkb.search.format import DIGITS, key_file
-from pilotkb.search.segment import RUN, fold
+
+from .forgiving_reader import Forgiving
 
 PAGE = 10  # results the browser shows first (kb-search.js PAGE)
 
@@ -41,6 +42,9 @@ class Group:
     text: str
     rows: list[list[Any]]
     at: int = 0
+    exact: list[str] | None = None  # the terms it is read as exactly (default: its text)
+    via: str = ""  # how it was read, when not as typed: 字形, 拼音, 读音
+    shown: list[str] | None = None  # the words it stands for (default: its text)
 
 
 @dataclass
@@ -49,6 +53,7 @@ class Hit:
     matched: int  # query words (groups) the document holds
     score: float
     missing: tuple[int, ...]  # the groups it does not hold
+    sound: int = 0  # the groups it holds read by their sound (读音)
 
 
 @dataclass
@@ -64,7 +69,7 @@ class Shard:
     by_term: dict[str, list[Any]] = field(default_factory=dict)
 
 
-class IndexReader:
+class IndexReader(Forgiving):
     def __init__(self, index_dir: Path):
         self.dir = index_dir
         self.manifest = self.json("manifest.json")
@@ -143,11 +148,11 @@ class IndexReader:
 
         for gi, g in enumerate(groups):
             # a term the word begins weighs no more than the word itself
-            exact = next((row for row in g.rows if row[0] == g.text), None)
-            most = idf(exact[1]) if exact else math.inf
+            exact = g.exact if g.exact is not None else [g.text]
+            most = max((idf(row[1]) for row in g.rows if row[0] in exact), default=math.inf)
             for row in g.rows:
                 capped = capped or (len(row) > 3 and not full)
-                weight = most if row is exact else 0.8 * min(idf(row[1]), most)
+                weight = idf(row[1]) if row[0] in exact else 0.8 * min(idf(row[1]), most)
                 postings = decode_postings(row[2])
                 if full and len(row) > 3:
                     postings += decode_postings(
@@ -163,14 +168,13 @@ class IndexReader:
             if any(word) and not any(s > 0 and w for s, w in zip(b, word, strict=True)):
                 continue
             missing = tuple(gi for gi, s in enumerate(b) if s <= 0)
-            hits.append(Hit(d, len(groups) - len(missing), sum(s for s in b if s > 0), missing))
-        # among documents holding as many words, records before the sentences of sources
+            sound = sum(1 for s, g in zip(b, groups, strict=True) if s > 0 and g.via == "读音")
+            hits.append(Hit(d, len(groups) - len(missing), sum(s for s in b if s > 0), missing, sound))
+        # among documents holding as many words, those found by sound after the others,
+        # records before the sentences of sources
         first_sentence = self.manifest["s"]
-        hits.sort(key=lambda h: (-h.matched, h.doc >= first_sentence, -h.score, h.doc))
+        hits.sort(key=lambda h: (-h.matched, h.sound, h.doc >= first_sentence, -h.score, h.doc))
         return Ranked(hits, sum(1 for h in hits if not h.missing), capped)
-
-    def parse(self, query: str) -> list[Group]:
-        return [g for run in RUN.findall(fold(query)) for g in self.segment(run)]
 
     def url(self, doc: int) -> str:
         return self.json(f"d/{doc}.json")["u"]

@@ -191,3 +191,67 @@ NO_RESULT: list[str] = [
     "疫苗接种",
     "奥运会",
 ]
+
+# Typed the way readers type (issue 26): traditional characters (Hong Kong, Taiwan, abroad,
+# some input settings), pinyin (whole words, one group per word, a syllable at a time, a
+# word's beginning) and initials (a phone without a Chinese keyboard), and the wrong
+# character of the right sound that a pinyin input method offers. Each kind is read as the
+# page says (字形, 拼音, 读音).
+TRADITIONAL: list[tuple[str, str]] = [
+    ("黨性教育體檢", "experiences/linzi-party-spirit-checkup/"),
+    ("社會保障卡", "pilots/social-security-card/"),
+    ("河長制", "experiences/linzi-river-chief/"),
+    ("移風易俗", "experiences/red-white-councils-customs-reform/"),
+    ("資產收益扶貧", "experiences/asset-income-poverty-alleviation/"),
+    ("醫聯體", "experiences/medical-alliance/"),
+    ("創業擔保貸款", "pilots/startup-guarantee-loan/"),
+    ("國稅 地稅 合併", "experiences/tax-collection-system-reform/"),
+    ("紅白喜事", "experiences/red-white-councils-customs-reform/"),
+    ("臨淄 足球", "pilots/linzi-campus-football/"),
+    ("知識產權", "pilots/gaoxin-ip-demonstration-zone/"),
+    ("空氣質量", "stats/#figure-air-improvement-rank"),
+]
+PINYIN: list[tuple[str, str]] = [
+    ("chuangye daikuan", "pilots/startup-guarantee-loan/"),
+    ("shebaoka", "pilots/social-security-card/"),
+    ("she bao ka", "pilots/social-security-card/"),
+    ("hezhangzhi", "experiences/linzi-river-chief/"),
+    ("yilianti", "experiences/medical-alliance/"),
+    ("linzi zuqiu", "pilots/linzi-campus-football/"),
+    ("guquan zhongchou", "pilots/equity-crowdfunding/"),
+    ("kanbing yiyuan", "experiences/medical-alliance/"),
+    ("hongbaixishi", "experiences/red-white-councils-customs-reform/"),
+    ("dangxing tijian", "experiences/linzi-party-spirit-checkup/"),
+    ("hezhang", "experiences/linzi-river-chief/"),
+]
+INITIALS: list[tuple[str, str]] = [
+    ("sbk", "pilots/social-security-card/"),
+    ("hzz", "experiences/linzi-river-chief/"),
+    ("ylt", "experiences/medical-alliance/"),
+    ("dghy", "experiences/multi-plan-integration/"),
+    ("jjn", "pilots/gaoqing-emergency-relief/"),
+    ("cgzs", "experiences/zichuan-village-cadre-audit/"),
+]
+SOUND: list[tuple[str, str]] = [
+    ("河长值", "experiences/linzi-river-chief/"),
+    ("移风易素", "experiences/red-white-councils-customs-reform/"),
+    ("社保一卡痛", "pilots/social-security-card/"),
+    ("医连体", "experiences/medical-alliance/"),
+    ("多规合医", "experiences/multi-plan-integration/"),
+    ("刑责治乌", "experiences/criminal-liability-pollution-control/"),
+    ("村官直申", "experiences/zichuan-village-cadre-audit/"),
+    ("股权重筹", "pilots/equity-crowdfunding/"),
+    ("红白喜是", "experiences/red-white-councils-customs-reform/"),
+    ("党性教育提检", "experiences/linzi-party-spirit-checkup/"),
+    ("返乡创叶", "pilots/zichuan-return-home-entrepreneurship/"),
+    ("物流标准话", "pilots/logistics-standardisation/"),
+]
+# how each kind's words are read: (queries, the label results carry)
+FORGIVING: dict[str, tuple[list[tuple[str, str]], str]] = {
+    "traditional": (TRADITIONAL, "字形"),
+    "pinyin": (PINYIN, "拼音"),
+    "initials": (INITIALS, "拼音"),
+    "sound": (SOUND, "读音"),
+}
+# Latin words the texts hold are matched as they are, not as pinyin
+LATIN_TOKENS: list[str] = ["gdp", "pm2.5", "pm10", "cod", "so2"]

@@ -18,7 +18,7 @@
   var RUN = /[\u3007\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff]+|[a-z0-9]+(?:\.[0-9]+)*/g;
   var PAGE = 10;
   // The index format this script reads (pilotkb/search/format.py VERSION).
-  var FORMAT = 3;
+  var FORMAT = 4;
   function VersionError(message) { this.message = message; }
 
   /* --- index ------------------------------------------------------------------- */
@@ -154,10 +154,78 @@
     return step(0);
   }
 
-  function parse(query) {
-    var runs = normalize(query).match(RUN) || [];
+  // A query not read whole as words: its traditional characters read as simplified (ts.txt,
+  // fetched when a character starts no index term), then Latin words or three characters
+  // or more by kb-search-forgive.js (pinyin, sound), fetched then only.
+  var LATIN = /^[a-z]+$/;
+  var CJK_WORD = /^[\u3007\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff]+$/;
+  var SOUND_FROM = 3;
+  var forgiving = null, forgiven = null, simplified = null;
+
+  function unique(list) {
+    return list.filter(function (x, i) { return list.indexOf(x) === i; });
+  }
+
+  function unread(run, groups) {
+    if (run.length < 2 || !(LATIN.test(run) || CJK_WORD.test(run))) return false;
+    var covered = 0;
+    groups.forEach(function (g) { if (g.rows.length && g.text.length > 1) covered += g.text.length; });
+    return covered < run.length;
+  }
+
+  function readText(text) {
+    var runs = text.match(RUN) || [];
     return Promise.all(runs.map(segment)).then(function (lists) {
-      return [].concat.apply([], lists);
+      return { text: text, groups: [].concat.apply([], lists),
+        unread: runs.filter(function (run, i) { return unread(run, lists[i]); }) };
+    });
+  }
+
+  function strange(runs) {
+    var chars = unique(Array.from(runs.join("")).filter(function (c) {
+      return CJK_WORD.test(c) && manifest.split.indexOf(c) < 0;
+    }));
+    return Promise.all(chars.map(shard)).then(function (all) { return all.some(function (sh) { return !sh.rows.length; }); });
+  }
+
+  function traditional() {
+    simplified = simplified || load("ts.txt", false).then(function (text) {
+      var map = {}, chars = Array.from(text || "");
+      for (var i = 0; i + 1 < chars.length; i += 2) map[chars[i]] = chars[i + 1];
+      return map;
+    });
+    return simplified;
+  }
+
+  function forgive() {
+    forgiving = forgiving || new Promise(function (done, fail) {
+      var s = document.createElement("script");
+      s.src = new URL("kb-search-forgive.js" + new URL(script.src).search, script.src).href;
+      s.onload = function () {
+        done(forgiven = window.kbSearchForgive({ load: load, shard: shard, keyOf: keyOf, segment: segment, unread: unread,
+          unique: unique, RUN: RUN, LATIN: LATIN, CJK_WORD: CJK_WORD }));
+      };
+      s.onerror = function () { forgiving = null; fail(new Error("kb-search-forgive.js")); };
+      document.head.appendChild(s);
+    });
+    return forgiving;
+  }
+
+  function parse(query) {
+    var q = normalize(query);
+    return readText(q).then(function (r) {
+      return !r.unread.length ? r : strange(r.unread).then(function (odd) {
+        return !odd ? r : traditional().then(function (ts) {
+          var simple = Array.from(q).map(function (c) { return ts[c] || c; }).join("");
+          return simple === q ? r : readText(simple).then(function (read) {
+            read.groups.forEach(function (g) { if (g.rows.length && q.indexOf(g.text) < 0) g.via = "字形"; });
+            return read;
+          });
+        });
+      });
+    }).then(function (r) {
+      if (!r.unread.some(function (run) { return LATIN.test(run) || run.length >= SOUND_FROM; })) return r.groups;
+      return forgive().then(function (f) { return f.parse(r.text, q); });
     });
   }
 
@@ -196,11 +264,13 @@
     var jobs = [];
     groups.forEach(function (g, gi) {
       // a term the word begins weighs no more than the word itself (淄博改革 is rarer than 淄博)
-      var exact = g.rows.filter(function (row) { return row[0] === g.text; })[0];
-      var most = exact ? idf(exact[1]) : Infinity;
+      var exact = g.exact || [g.text];
+      var most = -Infinity;
+      g.rows.forEach(function (row) { if (exact.indexOf(row[0]) >= 0) most = Math.max(most, idf(row[1])); });
+      if (most === -Infinity) most = Infinity;
       g.rows.forEach(function (row) {
         if (row[3] !== undefined && !full) capped = true;
-        var weight = row === exact ? most : 0.8 * Math.min(idf(row[1]), most);
+        var weight = exact.indexOf(row[0]) >= 0 ? idf(row[1]) : 0.8 * Math.min(idf(row[1]), most);
         jobs.push(postingsOf(row, full).then(function (p) { return [gi, weight, p]; }));
       });
     });
@@ -220,18 +290,24 @@
       Object.keys(best).forEach(function (k) {
         var d = +k;
         for (var i = 0; i < sets.length; i++) if (!has(sets[i], d)) return;
-        var b = best[k], matched = 0, score = 0, missing = [], held = !words;
+        var b = best[k], matched = 0, score = 0, missing = [], held = !words, sound = 0;
         for (var j = 0; j < b.length; j++) {
-          if (b[j] > 0) { matched++; score += b[j]; held = held || word[j]; } else missing.push(j);
+          if (b[j] > 0) {
+            matched++;
+            score += b[j];
+            held = held || word[j];
+            if (groups[j].via === "读音") sound++;
+          } else missing.push(j);
         }
         if (!held) return;
         if (!missing.length) complete++;
-        hits.push([d, matched, score, missing]);
+        hits.push([d, matched, score, missing, sound]);
       });
-      // most words first; among as many, records before the sentences of sources (ids from s)
+      // most words first; among as many, those found by sound after the others, records
+      // before the sentences of sources (ids from s)
       var s = manifest.s;
       hits.sort(function (a, b) {
-        return b[1] - a[1] || (a[0] >= s) - (b[0] >= s) || b[2] - a[2] || a[0] - b[0];
+        return b[1] - a[1] || a[4] - b[4] || (a[0] >= s) - (b[0] >= s) || b[2] - a[2] || a[0] - b[0];
       });
       return { hits: hits, capped: capped, all: groups.length, complete: complete };
     });
@@ -297,7 +373,7 @@
     return words.map(function (w) { return "“" + w + "”"; }).join("、");
   }
 
-  function item(doc, words, missing) {
+  function item(doc, words, missing, vias) {
     var li = el("li", "md-search-result__item kb-search-result");
     var a = el("a", "md-search-result__link");
     a.href = new URL(doc.u, ROOT).href;
@@ -311,6 +387,7 @@
       if (v) meta.appendChild(el("span", "kb-search-facet", v));
     });
     if (missing.length) meta.appendChild(el("span", "kb-search-missing", "不含：" + quoted(missing)));
+    vias.forEach(function (v) { meta.appendChild(el("span", "kb-search-via", "按" + v + "匹配")); });
     art.appendChild(h);
     art.appendChild(meta);
     art.appendChild(snippet(doc.x || "", words));
@@ -387,7 +464,8 @@
           self.groups = groups;
           self.seen = {};
           self.divided = false;
-          r.words = groups.map(function (g) { return g.text; }).sort(function (a, b) { return b.length - a.length; });
+          r.words = unique([].concat.apply([], groups.map(function (g) { return g.shown || [g.text]; })))
+            .sort(function (a, b) { return b.length - a.length; });
           self.result = r;
           self.query = query;
           self.full = full;
@@ -416,14 +494,22 @@
     this.absent = groups.map(function (g, gi) { return gi; }).filter(function (gi) { return !held[gi]; });
     var absent = this.absent.map(function (gi) { return groups[gi].text; });
     this.meta.classList.toggle("kb-search-notice", !r.complete && r.hits.length > 0);
+    var text;
     if (r.complete) {
-      this.meta.textContent = "找到 " + r.complete + (r.capped && !this.full ? "+" : "") + " 个符合条件的结果";
+      text = "找到 " + r.complete + (r.capped && !this.full ? "+" : "") + " 个符合条件的结果";
     } else if (r.hits.length) {
-      this.meta.textContent = "未找到同时包含全部词语的结果；" +
+      text = "未找到同时包含全部词语的结果；" +
         (absent.length ? "以下结果不含：" + quoted(absent) : "以下结果只含其中部分词语");
     } else {
-      this.meta.textContent = "没有找到与“" + this.query + "”相关的内容" + (filtering ? "（已按所选条件筛选）" : "") + "。";
+      text = "没有找到与“" + this.query + "”相关的内容" + (filtering ? "（已按所选条件筛选）" : "") + "。";
     }
+    this.meta.textContent = (r.hits.length && forgiven ? forgiven.readAs(groups) : "") + text;
+  };
+
+  // How a result was found, when not by the words as typed (字形, 拼音, 读音).
+  Searcher.prototype.vias = function (hit) {
+    return unique(this.groups.filter(function (g, gi) { return g.via && hit[3].indexOf(gi) < 0; })
+      .map(function (g) { return g.via; }));
   };
 
   // The words of the query a result does not hold, beyond those no result holds.
@@ -499,7 +585,7 @@
           self.divided = true;
           self.list.appendChild(el("li", "kb-search-partial", "以下结果只含其中部分词语"));
         }
-        self.list.appendChild(item(doc, r.words, missing));
+        self.list.appendChild(item(doc, r.words, missing, self.vias(hit)));
         self.onResults();
       });
     });

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
+from pilotkb.search.forgive import Readings, readings
 from pilotkb.site.views.context import Context
 from pilotkb.site.views.memo import PINYIN, per_context
 from pilotkb.site.views.page import GeneratedPage
@@ -19,6 +20,13 @@ def term_order(ctx: Context) -> list[str]:
 
     terms = ctx.cat.records["terms"].values()
     return [t.id for t in sorted(terms, key=lambda t: ([w.lower() for w in lazy_pinyin(t.term)], t.term))]
+
+
+@per_context(engine=PINYIN)
+def search_readings(ctx: Context) -> Readings:
+    """The pinyin of the titles, names and terms for the search index (``search/forgive.py``),
+    made with the glossary's order in the process that loads pypinyin."""
+    return readings(ctx.cat)
 
 
 def pages(ctx: Context) -> Iterator[GeneratedPage]:

@@ -25,19 +25,16 @@ from pilotkb.editing import intake
 from pilotkb.editing.commands import save
 from pilotkb.editing.ids import propose_id
 from pilotkb.editing.intake.plain import normalise
+from pilotkb.editing.intake.result import refusal
 from pilotkb.editing.plan import plan_add, plan_set
 from pilotkb.editing.refusal import EditError
 from pilotkb.editing.splice import YamlDocument, apply_splices, commit, find_record, open_document, rebased
 from pilotkb.editing.values import as_read, as_text, date_value
-from pilotkb.errors import DataError, Problem
+from pilotkb.errors import DataError
 from pilotkb.files import read_input, write_atomic
 
 SOURCES_FOLDER = "sources"  # beside the data file; a source's ``file`` is relative to that folder's parent
 ORIGINAL_FIELDS = ("original", "original_type", "original_size", "original_sha256")
-
-
-def _refuse(shown: str, line: int, field: str, message: str) -> DataError:
-    return DataError([Problem(shown, line, "(文件)", field, message)])
 
 
 # --- the sources already there -------------------------------------------------------------
@@ -75,9 +72,8 @@ def refuse_known_text(doc: YamlDocument, text: str, shown: str, but: str | None 
                 if sid
                 else f"{display_name(path)}（没有来源记录引用它）"
             )
-            raise _refuse(
+            raise refusal(
                 shown,
-                1,
                 "(全部)",
                 f"这份文本已经收录为{which}；允许：尚未收录的报告（已有的来源可用 scripts/kb set 修改）",
             )

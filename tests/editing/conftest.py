@@ -12,6 +12,7 @@ import pytest
 from pilotkb.editing.cli import main
 
 from ..conftest import ROOT
+from ..gitrepo import git
 
 SOURCE = "zibo-2017-report"
 SOURCE_TEXT = next((ROOT / "data" / "sources").glob("*.txt")).read_text(encoding="utf-8")
@@ -22,6 +23,16 @@ def data(tmp_path: Path) -> Path:
     """A copy of ``data/`` (the data file and its sources); the path of its ``pilots.yaml``."""
     shutil.copytree(ROOT / "data", tmp_path / "data")
     return tmp_path / "data" / "pilots.yaml"
+
+
+@pytest.fixture
+def repo(tmp_path: Path) -> Path:
+    """A git repository holding a copy of the real data/, committed once."""
+    shutil.copytree(ROOT / "data", tmp_path / "data")
+    git(tmp_path, "init", "-q", "-b", "main")
+    git(tmp_path, "add", "data")
+    git(tmp_path, "commit", "-q", "-m", "初始数据")
+    return tmp_path
 
 
 def kb(data: Path, *args: str, capsys: pytest.CaptureFixture[str]) -> tuple[int, str, str]:

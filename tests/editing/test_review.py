@@ -44,16 +44,6 @@ def kb_diff(repo: Path, *args: str, site: str | None = None) -> subprocess.Compl
     return subprocess.run([*KB, *args], cwd=repo, env=env, capture_output=True, text=True, timeout=120)
 
 
-@pytest.fixture
-def repo(tmp_path: Path) -> Path:
-    """A git repository holding a copy of the real data/, committed once."""
-    shutil.copytree(ROOT / "data", tmp_path / "data")
-    git(tmp_path, "init", "-q", "-b", "main")
-    git(tmp_path, "add", "data")
-    git(tmp_path, "commit", "-q", "-m", "初始数据")
-    return tmp_path
-
-
 def edit(repo: Path, *changes: tuple[str, str]) -> None:
     path = repo / "data" / "pilots.yaml"
     text = path.read_text(encoding="utf-8")

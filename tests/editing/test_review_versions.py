@@ -6,27 +6,15 @@ from __future__ import annotations
 
 import json
 import re
-import shutil
 from collections.abc import Callable
 from pathlib import Path
 
 import pytest
 
-from ..conftest import ROOT
 from ..gitrepo import git
 from .test_review import commit, kb_diff
 
 DATA = Path("data") / "pilots.yaml"
-
-
-@pytest.fixture
-def repo(tmp_path: Path) -> Path:
-    """A git repository holding a copy of the real data/, committed once."""
-    shutil.copytree(ROOT / "data", tmp_path / "data")
-    git(tmp_path, "init", "-q", "-b", "main")
-    git(tmp_path, "add", "data")
-    git(tmp_path, "commit", "-q", "-m", "初始数据")
-    return tmp_path
 
 
 def data_text(repo: Path) -> str:

@@ -48,8 +48,11 @@ COMPILED = CompiledTemplates()
 def environment() -> Environment:
     """The package's one Jinja environment (pages, blocks and chart figures), made on first use
     and kept for the process: its settings hold for every template, and a preview's rebuild
-    finds the package's templates already compiled."""
+    finds the package's templates already compiled. Templates are not checked against their
+    files on every use (``auto_reload``: a stat per page and template); each build's Renderer
+    empties the cache instead, so a preview rebuild after a template edit shows the edit."""
     env = Environment(
+        auto_reload=False,
         bytecode_cache=COMPILED,
         loader=PackageLoader("pilotkb.site", "templates"),
         autoescape=select_autoescape(default=True, default_for_string=True, enabled_extensions=("j2",)),
@@ -101,6 +104,7 @@ class Renderer:
         # (source id, quote) -> (page, anchor) of the sentence of its source's text where it starts
         self.quote_target = quote_target or (lambda source, quote: (record_uri("sources", source), ""))
         self.env = environment()
+        self.env.cache.clear()  # read this build's templates (see environment())
         self.globals = {
             "cat": catalog,
             "kind_label": {name: c.label for name, c in REGISTRY.items()},

@@ -1,4 +1,5 @@
-"""Material's nav is rendered once per folder of pages outside the nav (pilotkb.site.themecache).
+"""Material's page-independent parts are rendered once per folder of pages outside the nav
+(pilotkb.site.themecache).
 
 Whether the reused nav is right on every page is checked where a reader would notice it:
 tests/site/test_site.py follows every link of every built page, the nav's included.
@@ -6,9 +7,13 @@ tests/site/test_site.py follows every link of every built page, the nav's includ
 
 from __future__ import annotations
 
+import subprocess
+import sys
+
 import pytest
 
 from pilotkb.site.themecache import folder_key
+from tests.conftest import ENV, build, make_project
 
 NAV = frozenset({"", "pilots/", "stats/", "about/downloads/"})
 PREFIXES = frozenset({"pilots/", "stats/", "about/", "about/downloads/"})
@@ -45,3 +50,34 @@ def test_pages_in_different_folders_never_share(real_site):
     levels = sorted(p.parent.name for p in (real_site / "browse" / "level").glob("*/index.html"))
     assert 'href="../../../stats/"' in nav(f"browse/level/{levels[0]}")  # deeper, also outside the nav
     assert 'href="../stats/"' in nav("glossary")
+
+
+def test_cached_theme_gives_the_same_pages_byte_for_byte(tmp_path):
+    """Every page of the real site built with the caches is the page Material renders
+    without them (a cached part that depended on the page would differ on some page)."""
+    project = make_project(tmp_path / "project")
+    cached = build(project, tmp_path / "cached")
+    assert cached.returncode == 0, cached.stderr[-3000:]
+    plain = subprocess.run(
+        [sys.executable, "-c", WITHOUT_CACHES, "build", "--strict", "-d", str(tmp_path / "plain")],
+        cwd=project,
+        capture_output=True,
+        text=True,
+        env=ENV,
+        timeout=900,
+    )
+    assert plain.returncode == 0, plain.stderr[-3000:]
+    pages = sorted(p.relative_to(tmp_path / "plain") for p in (tmp_path / "plain").rglob("*.html"))
+    assert len(pages) > 100
+    assert pages == sorted(p.relative_to(tmp_path / "cached") for p in (tmp_path / "cached").rglob("*.html"))
+    differ = [
+        str(p) for p in pages if (tmp_path / "plain" / p).read_bytes() != (tmp_path / "cached" / p).read_bytes()
+    ]
+    assert differ == []
+
+
+# mkdocs with pilotkb.site.themecache.install doing nothing: Material as it always renders.
+WITHOUT_CACHES = (
+    "import sys; import pilotkb.site.themecache as t; t.install = lambda env, nav: None; "
+    "from mkdocs.__main__ import cli; sys.argv[0] = 'mkdocs'; cli()"
+)

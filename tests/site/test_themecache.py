@@ -71,7 +71,9 @@ def test_cached_theme_gives_the_same_pages_byte_for_byte(tmp_path):
     assert len(pages) > 100
     assert pages == sorted(p.relative_to(tmp_path / "cached") for p in (tmp_path / "cached").rglob("*.html"))
     differ = [
-        str(p) for p in pages if (tmp_path / "plain" / p).read_bytes() != (tmp_path / "cached" / p).read_bytes()
+        str(p)
+        for p in pages
+        if (tmp_path / "plain" / p).read_bytes() != (tmp_path / "cached" / p).read_bytes()
     ]
     assert differ == []
 

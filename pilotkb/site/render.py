@@ -119,7 +119,10 @@ class Renderer:
         def link(coll: str, rid: str, label: str | None = None) -> Markup:
             rec = self.cat.records[coll][rid]
             url = self.href(here, record_uri(coll, rid), record_anchor(coll, rid))
-            return Markup('<a href="{}">{}</a>').format(url, label if label is not None else title(coll, rec))
+            # as Markup('<a href="{}">{}</a>').format(...) escapes, without its Python-level
+            # formatter (a list page makes thousands of these)
+            text = escape(label if label is not None else title(coll, rec))
+            return Markup(f'<a href="{escape(url)}">{text}</a>')
 
         return link
 

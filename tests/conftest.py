@@ -36,13 +36,16 @@ def make_project(dest: Path, data: str | bytes | None = None, sources: dict[str,
     return dest
 
 
-def build(project: Path, site: Path | None = None, *extra: str) -> subprocess.CompletedProcess[str]:
+def build(
+    project: Path, site: Path | None = None, *extra: str, command: tuple[str, ...] = ("-m", "mkdocs")
+) -> subprocess.CompletedProcess[str]:
+    """``mkdocs build --strict`` of ``project`` into ``site``; ``command`` is what Python runs
+    in place of ``-m mkdocs`` (another engine, or MkDocs with something switched off)."""
     site = site or project / "site"
     return subprocess.run(
         [
             sys.executable,
-            "-m",
-            "mkdocs",
+            *command,
             "build",
             "--strict",
             "-f",

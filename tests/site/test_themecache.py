@@ -7,13 +7,10 @@ tests/site/test_site.py follows every link of every built page, the nav's includ
 
 from __future__ import annotations
 
-import subprocess
-import sys
-
 import pytest
 
 from pilotkb.site.themecache import folder_key
-from tests.conftest import ENV, build, make_project
+from tests.conftest import build, make_project
 
 NAV = frozenset({"", "pilots/", "stats/", "about/downloads/"})
 PREFIXES = frozenset({"pilots/", "stats/", "about/", "about/downloads/"})
@@ -58,14 +55,7 @@ def test_cached_theme_gives_the_same_pages_byte_for_byte(tmp_path):
     project = make_project(tmp_path / "project")
     cached = build(project, tmp_path / "cached")
     assert cached.returncode == 0, cached.stderr[-3000:]
-    plain = subprocess.run(
-        [sys.executable, "-c", WITHOUT_CACHES, "build", "--strict", "-d", str(tmp_path / "plain")],
-        cwd=project,
-        capture_output=True,
-        text=True,
-        env=ENV,
-        timeout=900,
-    )
+    plain = build(project, tmp_path / "plain", command=("-c", WITHOUT_CACHES))
     assert plain.returncode == 0, plain.stderr[-3000:]
     pages = sorted(p.relative_to(tmp_path / "plain") for p in (tmp_path / "plain").rglob("*.html"))
     assert len(pages) > 100
